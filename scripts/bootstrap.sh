@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Create .venv and install relbot with everything it needs, offline-capable afterwards.
+# Idempotent: skips the install when pyproject.toml has not changed since the last one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${RELBOT_VENV:-.venv}
+TORCH_VERSION=2.13.0
+
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.relbot-install-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ -f "$stamp" ]; then
+  exit 0
+fi
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+# torch is only used once, to export the bundled MiniLM weights to ONNX. Pin it so pip takes the CPU
+# build; elsewhere set TORCH_INDEX_URL to the PyTorch CPU wheel index to avoid the multi-GB CUDA build.
+if [ -n "${TORCH_INDEX_URL:-}" ]; then
+  "$VENV/bin/python" -m pip install --quiet "torch==$TORCH_VERSION" --index-url "$TORCH_INDEX_URL"
+else
+  "$VENV/bin/python" -m pip install --quiet "torch==$TORCH_VERSION"
+fi
+"$VENV/bin/python" -m pip install --quiet -e ".[export,dev]"
+rm -f "$VENV"/.relbot-install-*
+touch "$stamp"

@@ -1,0 +1,3 @@
+from relbot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,16 @@
+"""One module per command group, each with ``register(subparsers)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from relbot.cli_commands import accounts, demo, ingest, knowledge, search
+
+COMMANDS: list[Callable[[Any], None]] = [
+    demo.register,
+    ingest.register,
+    search.register,
+    accounts.register,
+    knowledge.register,
+]

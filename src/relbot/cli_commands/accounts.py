@@ -1,0 +1,86 @@
+"""`relbot accounts list|show|add|link`: the account registry."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from relbot.cli_support import print_json, services
+from relbot.models import Account, RelationshipType, Stage, Tier
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("accounts", help="the account registry")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    ls = actions.add_parser("list", help="all accounts")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=_list)
+    show = actions.add_parser("show", help="one account")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+    add = actions.add_parser("add", help="create or update an account")
+    add.add_argument("name")
+    add.add_argument("--tier", choices=[t.value for t in Tier])
+    add.add_argument("--stage", choices=[s.value for s in Stage])
+    add.add_argument("--type", dest="relationship_type", choices=[r.value for r in RelationshipType])
+    add.add_argument("--client-contact")
+    add.add_argument("--account-manager")
+    add.add_argument("--alias", action="append", dest="aliases")
+    add.add_argument("--team", help="comma-separated Slack user ids allowed to see this account")
+    add.set_defaults(handler=_add)
+    link = actions.add_parser("link", help="link a Slack channel to an account")
+    link.add_argument("name")
+    link.add_argument("channel", help="Slack channel id, e.g. C0123456")
+    link.set_defaults(handler=_link)
+
+
+def _list(args: argparse.Namespace) -> int:
+    accounts = services().state.list_accounts()
+    if args.json:
+        print_json([a.model_dump(mode="json") for a in accounts])
+        return 0
+    if not accounts:
+        print("No accounts yet. `relbot demo` builds a demo workspace; `relbot ingest` adds your own.")
+    for a in accounts:
+        kind = a.relationship_type.value
+        print(f"{a.name:28} {a.tier.value:9} {a.stage.value:12} {kind:9} AM: {a.account_manager or '-'}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    svc = services()
+    account = svc.state.resolve_account(args.name)
+    data = account.model_dump(mode="json")
+    data["linked_channels"] = sorted(set(account.channels) | set(svc.state.channels_for_account(account.name)))
+    if args.json:
+        print_json(data)
+    else:
+        for key, value in data.items():
+            print(f"{key:18} {value}")
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    svc = services()
+    existing = svc.state.find_account(args.name)
+    base = existing.model_dump() if existing else {"name": args.name.strip()}
+    updates = {
+        "tier": args.tier, "stage": args.stage, "relationship_type": args.relationship_type,
+        "client_contact": args.client_contact, "account_manager": args.account_manager,
+        "aliases": args.aliases,
+        "team": [u.strip() for u in args.team.split(",") if u.strip()] if args.team else None,
+    }
+    base.update({k: v for k, v in updates.items() if v is not None})
+    account = Account.model_validate(base)
+    svc.state.upsert_account(account)
+    print(f"{'Updated' if existing else 'Created'} account {account.name}.")
+    return 0
+
+
+def _link(args: argparse.Namespace) -> int:
+    svc = services()
+    account = svc.state.resolve_account(args.name)
+    svc.state.link_channel(account.name, args.channel)
+    print(f"Linked channel {args.channel} to {account.name}.")
+    return 0

@@ -1,0 +1,72 @@
+"""Settings: the only module that reads the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path("./.relbot"), validation_alias=_env("RELBOT_DATA_DIR"))
+    models_dir_override: Path | None = Field(None, validation_alias=_env("RELBOT_MODELS_DIR"))
+    chroma_url: str | None = Field(None, validation_alias=_env("RELBOT_CHROMA_URL"))
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias=_env("SLACK_SIGNING_SECRET"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+    slack_admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("RELBOT_SLACK_ADMINS")
+    )
+
+    openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    llm_model: str = Field("gpt-4o-mini", validation_alias=_env("RELBOT_LLM_MODEL"))
+    llm_timeout_s: float = Field(20.0, gt=0, validation_alias=_env("RELBOT_LLM_TIMEOUT_S"))
+    llm_max_retries: int = Field(1, ge=0, validation_alias=_env("RELBOT_LLM_MAX_RETRIES"))
+
+    knowledge_dir: Path | None = Field(None, validation_alias=_env("RELBOT_KNOWLEDGE_DIR"))
+    scheduler_enabled: bool = Field(False, validation_alias=_env("RELBOT_SCHEDULER"))
+    log_level: str = Field("INFO", validation_alias=_env("RELBOT_LOG_LEVEL"))
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack_sdk joins base_url and method name by plain concatenation.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+    @property
+    def models_dir(self) -> Path:
+        return self.models_dir_override or self.data_dir / "models"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def state_db_path(self) -> Path:
+        return self.data_dir / "state.sqlite3"
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

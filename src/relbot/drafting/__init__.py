@@ -1,0 +1,1 @@
+"""Drafts: account brief, feedback questions, expectation checklist, grounded answers."""

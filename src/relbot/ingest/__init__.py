@@ -1,0 +1,1 @@
+"""Ingestion: source files -> SourceItems (loaders) -> Records (chunking) -> the store (pipeline)."""

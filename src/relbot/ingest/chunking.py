@@ -1,0 +1,116 @@
+"""Group loader items into records: whole speaker turns / messages / paragraphs, never split mid-item
+unless one item alone is too long."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+
+from relbot.models import Record, SourceItem, SourceKind
+
+TARGET_WORDS = 120
+MAX_WORDS = 220
+# Items of these kinds are conversation lines; the speaker is part of the text a reader needs.
+SPOKEN = {SourceKind.TRANSCRIPT, SourceKind.SLACK}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def record_id(account: str, kind: SourceKind, date: object, text: str) -> str:
+    """Content hash: the same content for the same account is the same record, wherever it came from."""
+    digest = hashlib.sha256(f"{account.casefold()}\x1f{kind.value}\x1f{date}\x1f{text}".encode())
+    return digest.hexdigest()[:32]
+
+
+def embed_text(record: Record) -> str:
+    return f"{record.title}\n{record.text}" if record.title and record.kind != SourceKind.TRANSCRIPT else record.text
+
+
+def chunk_items(
+    items: Iterable[SourceItem], *, account: str, target_words: int = TARGET_WORDS, max_words: int = MAX_WORDS
+) -> list[Record]:
+    records: list[Record] = []
+    for group in _groups(items):
+        for chunk in _pack(group, target_words, max_words):
+            records.append(_to_record(chunk, account))
+    return records
+
+
+def _groups(items: Iterable[SourceItem]) -> Iterator[list[SourceItem]]:
+    """Consecutive items may share a record only if they share source, thread and date."""
+    current: list[SourceItem] = []
+    for item in items:
+        if current and _key(item) != _key(current[-1]):
+            yield current
+            current = []
+        current.append(item)
+    if current:
+        yield current
+
+
+def _key(item: SourceItem) -> tuple[object, ...]:
+    # Emails and CRM rows are whole messages with their own sender/date: one record each.
+    if item.kind in (SourceKind.EMAIL, SourceKind.CRM):
+        return (item.source, item.position)
+    return (item.source, item.thread, item.date)
+
+
+def _pack(group: list[SourceItem], target: int, maximum: int) -> Iterator[list[SourceItem]]:
+    chunk: list[SourceItem] = []
+    words = 0
+    for item in group:
+        for piece in _split_long(item, maximum):
+            size = len(piece.text.split())
+            if chunk and words + size > target:
+                yield chunk
+                chunk, words = [], 0
+            chunk.append(piece)
+            words += size
+    if chunk:
+        yield chunk
+
+
+def _split_long(item: SourceItem, maximum: int) -> Iterator[SourceItem]:
+    if len(item.text.split()) <= maximum:
+        yield item
+        return
+    part: list[str] = []
+    count = 0
+    for sentence in _SENTENCE_END.split(item.text):
+        n = len(sentence.split())
+        if part and count + n > maximum:
+            yield item.model_copy(update={"text": " ".join(part)})
+            part, count = [], 0
+        # A single run-on "sentence" longer than the maximum is cut by words.
+        while n > maximum:
+            head = sentence.split()[:maximum]
+            yield item.model_copy(update={"text": " ".join(head)})
+            sentence = " ".join(sentence.split()[maximum:])
+            n = len(sentence.split())
+        part.append(sentence)
+        count += n
+    if part:
+        yield item.model_copy(update={"text": " ".join(part)})
+
+
+def _to_record(chunk: list[SourceItem], account: str) -> Record:
+    first = chunk[0]
+    if first.kind in SPOKEN:
+        text = "\n".join(f"{i.author}: {i.text}" if i.author else i.text for i in chunk)
+        authors = list(dict.fromkeys(i.author for i in chunk if i.author))
+        author = ", ".join(authors) or None
+    else:
+        text = "\n\n".join(i.text for i in chunk)
+        author = first.author
+    return Record(
+        id=record_id(account, first.kind, first.date, text),
+        account=account,
+        kind=first.kind,
+        source=first.source,
+        position=first.position,
+        text=text,
+        date=first.date,
+        author=author,
+        title=first.title,
+        thread=first.thread,
+    )

@@ -1,0 +1,95 @@
+"""Ingest files into the store: load, chunk, skip what is already stored, embed the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from relbot.errors import LoaderError, RelbotError
+from relbot.ingest.chunking import chunk_items, embed_text
+from relbot.models import FileReport, IngestReport, Record, SourceItem, SourceKind
+from relbot.store.chroma import VectorStore
+from relbot.store.state import StateDB
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[Path], None]
+
+
+class Ingestor:
+    def __init__(self, store: VectorStore, state: StateDB) -> None:
+        self._store = store
+        self._state = state
+
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        account: str | None,
+        kind: SourceKind | None = None,
+        default_date: dt.date | None = None,
+        crm_map: dict[str, str] | None = None,
+        on_file: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Each file succeeds or fails alone; a failure never touches what is already stored."""
+        from relbot.ingest.loaders import expand_paths, load_path
+
+        report = IngestReport()
+        for path in expand_paths(list(paths)):
+            try:
+                items = load_path(path, kind=kind, default_date=default_date, crm_map=crm_map)
+                file_report = self.ingest_items(items, account=account, path=str(path))
+            except RelbotError as exc:
+                file_report = FileReport(path=str(path), status="failed", reason=str(exc))
+            except Exception as exc:  # a loader bug must not stop the other files
+                log.exception("Unexpected failure ingesting a file")
+                file_report = FileReport(
+                    path=str(path), status="failed", reason=f"unexpected error ({type(exc).__name__}); see logs"
+                )
+            _tally(report, file_report)
+            if on_file:
+                on_file(path)
+        return report
+
+    def ingest_items(self, items: Sequence[SourceItem], *, account: str | None, path: str) -> FileReport:
+        if not items:
+            raise LoaderError("The file holds no text to store (it may be empty or only headers).")
+        records: list[Record] = []
+        for name, group in _by_account(items, account).items():
+            resolved, _ = self._state.ensure_account(name)
+            records.extend(chunk_items(group, account=resolved.name))
+        added, duplicate = self.store_records(records)
+        return FileReport(path=path, status="ok", added=added, duplicate=duplicate)
+
+    def store_records(self, records: Sequence[Record]) -> tuple[int, int]:
+        unique = list({r.id: r for r in records}.values())
+        existing = self._store.existing_ids([r.id for r in unique])
+        new = [r for r in unique if r.id not in existing]
+        if new:
+            self._store.add_records(new, [embed_text(r) for r in new])
+        return len(new), len(records) - len(new)
+
+
+def _by_account(items: Sequence[SourceItem], account: str | None) -> dict[str, list[SourceItem]]:
+    """--account wins; otherwise every item must name its account (front matter or a CRM column)."""
+    if account:
+        return {account: list(items)}
+    groups: dict[str, list[SourceItem]] = {}
+    for item in items:
+        if not item.account:
+            raise LoaderError(
+                "This file does not say which account it belongs to; pass --account NAME "
+                "(or add `account:` to its front matter)."
+            )
+        groups.setdefault(item.account, []).append(item)
+    return groups
+
+
+def _tally(report: IngestReport, file_report: FileReport) -> None:
+    report.files.append(file_report)
+    report.added += file_report.added
+    report.duplicate += file_report.duplicate
+    if file_report.status == "failed":
+        report.failed.append({"path": file_report.path, "reason": file_report.reason or "failed"})

@@ -1,0 +1,152 @@
+"""Core data models shared by ingest, store, retrieval and drafting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SourceKind(StrEnum):
+    NOTE = "note"
+    TRANSCRIPT = "transcript"
+    EMAIL = "email"
+    CRM = "crm"
+    SLACK = "slack"
+
+
+class Tier(StrEnum):
+    """Customer pyramid (playbook: customer tiers)."""
+
+    PLATINUM = "platinum"
+    GOLD = "gold"
+    IRON = "iron"
+    LEAD = "lead"
+
+
+class Stage(StrEnum):
+    """Relationship lifecycle (playbook: lifecycle stages)."""
+
+    INCEPTION = "inception"
+    DEVELOPMENT = "development"
+    MAINTENANCE = "maintenance"
+    DISSOLUTION = "dissolution"
+
+
+class RelationshipType(StrEnum):
+    MARRIAGE = "marriage"
+    FLING = "fling"
+
+
+class SourceItem(BaseModel):
+    """One unit a loader extracted from a file: a note, a speaker turn, an email, a CRM row, a Slack message.
+
+    Loaders never split or merge items; chunking groups consecutive items of one ``thread`` into records.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    kind: SourceKind
+    source: str  # file path, URL or Slack permalink
+    position: int  # order of this item inside its source file
+    date: dt.date | None = None
+    author: str | None = None  # speaker, sender, Slack user, CRM owner
+    title: str | None = None  # note title, email subject, CRM subject, channel name
+    thread: str | None = None  # items sharing a thread are chunked together (email subject, Slack thread)
+    account: str | None = None  # from front matter, when the file names its account
+    participants: tuple[str, ...] = ()  # attendees, email recipients
+
+
+class Record(BaseModel):
+    """A stored, embedded chunk of relationship history for one account."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str  # content hash (account + source + text): re-ingesting the same content adds nothing
+    account: str
+    kind: SourceKind
+    source: str
+    position: int  # position of the first item of this chunk in its source
+    text: str
+    date: dt.date | None = None
+    author: str | None = None  # for multi-speaker chunks: comma-separated speakers in order
+    title: str | None = None
+    thread: str | None = None
+
+    def citation(self) -> Citation:
+        return Citation(record_id=self.id, source=self.source, date=self.date, kind=self.kind)
+
+
+class Citation(BaseModel):
+    """Where a claim came from: a record (account history) or a playbook section (guidance)."""
+
+    record_id: str | None = None
+    source: str
+    date: dt.date | None = None
+    kind: SourceKind | None = None
+    section: str | None = None  # playbook anchor, e.g. "expectation-setting#reporting-cadence"
+
+    def label(self) -> str:
+        if self.section:
+            return f"playbook: {self.section}"
+        when = self.date.isoformat() if self.date else "undated"
+        return f"{self.kind.value if self.kind else 'record'} {when} · {self.source}"
+
+
+class SearchHit(BaseModel):
+    id: str
+    text: str
+    account: str
+    kind: SourceKind
+    source: str
+    date: dt.date | None
+    score: float
+    author: str | None = None
+    title: str | None = None
+    position: int = 0
+
+    def citation(self) -> Citation:
+        return Citation(record_id=self.id, source=self.source, date=self.date, kind=self.kind)
+
+
+class GuidanceSection(BaseModel):
+    """One section of the agency playbook in knowledge/."""
+
+    id: str  # "<file-stem>#<anchor>"
+    topic: str  # file title
+    heading: str
+    text: str
+    source: str  # knowledge/<file>.md
+
+
+class Account(BaseModel):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    tier: Tier = Tier.GOLD
+    stage: Stage = Stage.DEVELOPMENT
+    relationship_type: RelationshipType = RelationshipType.MARRIAGE
+    client_contact: str | None = None  # the client's project manager (single point of contact)
+    account_manager: str | None = None  # the agency's account manager
+    team: list[str] = Field(default_factory=list)  # Slack user ids allowed to see this account
+    channels: list[str] = Field(default_factory=list)  # linked Slack channel ids
+
+
+class FileReport(BaseModel):
+    path: str
+    status: str  # "ok" | "failed"
+    added: int = 0
+    duplicate: int = 0
+    reason: str | None = None
+
+
+class IngestReport(BaseModel):
+    added: int = 0
+    duplicate: int = 0
+    failed: list[dict[str, str]] = Field(default_factory=list)  # [{path, reason}]
+    files: list[FileReport] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed

@@ -1,0 +1,1 @@
+"""Renderings of drafts for the terminal (Slack renderings live in relbot.slack.blocks)."""

@@ -1,0 +1,59 @@
+"""The composition root: every entry point (CLI, HTTP server, Socket Mode, scheduler) builds its
+collaborators here, once, from one Settings object."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cached_property
+from pathlib import Path
+
+from relbot.config import Settings
+from relbot.embeddings import OnnxMiniLM
+from relbot.ingest.pipeline import Ingestor
+from relbot.knowledge import default_knowledge_dir
+from relbot.retrieval import Retriever
+from relbot.store.chroma import VectorStore, connect
+from relbot.store.state import StateDB
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """Heavy parts (model, Chroma) load on first use, so `accounts list` stays instant."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.RLock()
+
+    @cached_property
+    def state(self) -> StateDB:
+        return StateDB(self.settings.state_db_path)
+
+    @cached_property
+    def knowledge_dir(self) -> Path:
+        return self.settings.knowledge_dir or default_knowledge_dir()
+
+    @cached_property
+    def embedder(self) -> OnnxMiniLM:
+        with self._lock:
+            return OnnxMiniLM(self.settings.models_dir)
+
+    @cached_property
+    def store(self) -> VectorStore:
+        with self._lock:
+            client = connect(chroma_dir=self.settings.chroma_dir, chroma_url=self.settings.chroma_url)
+            return VectorStore(client, self.embedder)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.embedder)
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.store, self.state)
+
+
+def build_services(settings: Settings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Services(settings)

@@ -1,0 +1,1 @@
+"""Persistence: the Chroma vector store (records, guidance) and the SQLite state DB."""

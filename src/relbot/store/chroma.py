@@ -1,0 +1,201 @@
+"""Chroma collections for relationship records and playbook guidance.
+
+Vectors are computed by relbot's own embedder and passed in explicitly, so Chroma never needs (or
+downloads) an embedding function. The model name is kept in the collection metadata and checked on open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from relbot.embeddings import Embedder
+from relbot.errors import StoreMismatchError, StoreUnavailableError
+from relbot.models import GuidanceSection, Record, SourceKind
+
+log = logging.getLogger(__name__)
+
+RECORDS = "relbot-records"
+GUIDANCE = "relbot-guidance"
+
+
+def connect(*, chroma_dir: Path, chroma_url: str | None) -> Any:
+    """An embedded PersistentClient, or an HttpClient when a Chroma server URL is configured."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url)
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=settings,
+            )
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
+            raise StoreUnavailableError(
+                f"Cannot reach the Chroma server at {chroma_url}. Start it (`chroma run --path DIR "
+                "--port PORT`) or unset RELBOT_CHROMA_URL to use the embedded store."
+            ) from exc
+    chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(chroma_dir), settings=settings)
+
+
+def _collection(client: Any, name: str, embedder: Embedder) -> Any:
+    try:
+        collection = client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            metadata={"embedding_model": embedder.name, "dimension": embedder.dimension},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+    except Exception as exc:
+        raise StoreUnavailableError(f"The vector store could not be opened: {type(exc).__name__}.") from exc
+    built_with = (collection.metadata or {}).get("embedding_model")
+    if built_with != embedder.name:
+        raise StoreMismatchError(
+            f"The store was built with the embedding model '{built_with}', but relbot now uses "
+            f"'{embedder.name}'. Vectors from different models cannot be mixed: move the data dir aside "
+            "(or point RELBOT_DATA_DIR elsewhere) and re-ingest your sources to rebuild it."
+        )
+    return collection
+
+
+def _record_metadata(record: Record) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "account": record.account,
+        "kind": record.kind.value,
+        "source": record.source,
+        "position": record.position,
+        # Chroma filters only on numbers, so the date is kept twice: text for display, ordinal for ranges.
+        "day": record.date.toordinal() if record.date else 0,
+    }
+    for key in ("author", "title", "thread"):
+        value = getattr(record, key)
+        if value:
+            meta[key] = value
+    if record.date:
+        meta["date"] = record.date.isoformat()
+    return meta
+
+
+def record_from_chroma(record_id: str, text: str, meta: dict[str, Any]) -> Record:
+    date = meta.get("date")
+    return Record(
+        id=record_id,
+        account=meta["account"],
+        kind=SourceKind(meta["kind"]),
+        source=meta["source"],
+        position=int(meta.get("position", 0)),
+        text=text,
+        date=dt.date.fromisoformat(date) if date else None,
+        author=meta.get("author"),
+        title=meta.get("title"),
+        thread=meta.get("thread"),
+    )
+
+
+class VectorStore:
+    def __init__(self, client: Any, embedder: Embedder) -> None:
+        self._client = client
+        self._embedder = embedder
+        self.records = _collection(client, RECORDS, embedder)
+        self.guidance = _collection(client, GUIDANCE, embedder)
+        self._batch = max(1, min(int(client.get_max_batch_size()), 5000))
+
+    # -- records -------------------------------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), self._batch):
+            found.update(self.records.get(ids=list(ids[start : start + self._batch]), include=[])["ids"])
+        return found
+
+    def add_records(self, records: Sequence[Record], embed_texts: Sequence[str]) -> None:
+        """Embed and add records that are known to be new (see ``existing_ids``)."""
+        for start in range(0, len(records), self._batch):
+            batch = records[start : start + self._batch]
+            vectors = self._embedder.embed(embed_texts[start : start + self._batch])
+            self.records.upsert(
+                ids=[r.id for r in batch],
+                embeddings=vectors,
+                documents=[r.text for r in batch],
+                metadatas=[_record_metadata(r) for r in batch],
+            )
+
+    def delete_records(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if ids:
+            self.records.delete(ids=ids)
+
+    def account_records(self, account: str) -> list[Record]:
+        got = self.records.get(where={"account": account}, include=["documents", "metadatas"])
+        return [
+            record_from_chroma(i, d or "", dict(m or {}))
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+
+    def account_record_ids(self, account: str) -> list[str]:
+        return list(self.records.get(where={"account": account}, include=[])["ids"])
+
+    def dense_search(self, account: str, query_vector: Any, limit: int) -> list[tuple[Record, float]]:
+        """Nearest records of one account; the account filter runs inside Chroma, never afterwards."""
+        got = self.records.query(
+            query_embeddings=[query_vector],
+            n_results=limit,
+            where={"account": account},
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (record_from_chroma(i, d or "", dict(m or {})), 1.0 - float(dist))
+            for i, d, m, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
+        ]
+
+    def count_records(self) -> int:
+        return int(self.records.count())
+
+    # -- guidance ------------------------------------------------------------------------------
+    def sync_guidance(self, sections: Sequence[GuidanceSection]) -> tuple[int, int]:
+        """Make the guidance collection hold exactly these sections; returns (added/updated, removed)."""
+        current = self.guidance.get(include=["documents"])
+        stored = dict(zip(current["ids"], current["documents"] or [], strict=False))
+        wanted = {s.id: s for s in sections}
+        changed = [s for s in sections if stored.get(s.id) != s.text]
+        removed = [i for i in stored if i not in wanted]
+        if changed:
+            self.guidance.upsert(
+                ids=[s.id for s in changed],
+                embeddings=self._embedder.embed([f"{s.topic}: {s.heading}\n{s.text}" for s in changed]),
+                documents=[s.text for s in changed],
+                metadatas=[{"topic": s.topic, "heading": s.heading, "source": s.source} for s in changed],
+            )
+        if removed:
+            self.guidance.delete(ids=removed)
+        return len(changed), len(removed)
+
+    def search_guidance(self, query: str, limit: int = 4) -> list[tuple[GuidanceSection, float]]:
+        if self.guidance.count() == 0:
+            return []
+        got = self.guidance.query(
+            query_embeddings=self._embedder.embed([query]),
+            n_results=limit,
+            include=["documents", "metadatas", "distances"],
+        )
+        out = []
+        for i, d, m, dist in zip(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+        ):
+            meta = dict(m or {})
+            section = GuidanceSection(
+                id=i, topic=str(meta["topic"]), heading=str(meta["heading"]), text=d or "",
+                source=str(meta["source"]),
+            )
+            out.append((section, 1.0 - float(dist)))
+        return out

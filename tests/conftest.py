@@ -1,0 +1,46 @@
+"""Shared fixtures: one exported embedding model per test session, fresh data dirs per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Exporting to ONNX takes ~10 s; do it once and share it across every test's data dir.
+    shared = os.environ.get("RELBOT_TEST_MODELS_DIR")
+    return Path(shared) if shared else tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture()
+def data_env(tmp_path: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A clean environment: empty data dir, no Slack or OpenAI credentials."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RELBOT_CHROMA_URL", "SLACK_BOT_TOKEN",
+                 "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("RELBOT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("RELBOT_MODELS_DIR", str(models_dir))
+    yield data_dir
+
+
+@pytest.fixture()
+def services(data_env: Path):  # type: ignore[no-untyped-def]
+    from relbot.config import load_settings
+    from relbot.services import build_services
+
+    return build_services(load_settings())
+
+
+@pytest.fixture(scope="session")
+def embedder(models_dir: Path):  # type: ignore[no-untyped-def]
+    from relbot.embeddings import OnnxMiniLM
+
+    return OnnxMiniLM(models_dir)
