@@ -35,7 +35,9 @@ def build_demo(services: Services, demo_dir: Path | None = None) -> IngestReport
     total = IngestReport()
     for account in load_demo_accounts(demo_dir):
         services.state.upsert_account(account)
-        report = services.ingestor.ingest_paths([account_folder(demo_dir, account)], account=account.name)
+        report = services.ingestor.ingest_paths(
+            [account_folder(demo_dir, account)], account=account.name, source_root=demo_dir.parent
+        )
         total.added += report.added
         total.duplicate += report.duplicate
         total.failed += report.failed

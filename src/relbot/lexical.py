@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
 import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
+
+# bm25s logs index builds at DEBUG on its own logger; client text never goes to logs.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOP = frozenset(STOPWORDS_EN)

@@ -32,6 +32,7 @@ class Ingestor:
         default_date: dt.date | None = None,
         crm_map: dict[str, str] | None = None,
         on_file: ProgressCallback | None = None,
+        source_root: Path | None = None,
     ) -> IngestReport:
         """Each file succeeds or fails alone; a failure never touches what is already stored."""
         from relbot.ingest.loaders import expand_paths, load_path
@@ -40,6 +41,8 @@ class Ingestor:
         for path in expand_paths(list(paths)):
             try:
                 items = load_path(path, kind=kind, default_date=default_date, crm_map=crm_map)
+                if source_root:
+                    items = [_relative_source(item, source_root) for item in items]
                 file_report = self.ingest_items(items, account=account, path=str(path))
             except RelbotError as exc:
                 file_report = FileReport(path=str(path), status="failed", reason=str(exc))
@@ -70,6 +73,17 @@ class Ingestor:
         if new:
             self._store.add_records(new, [embed_text(r) for r in new])
         return len(new), len(records) - len(new)
+
+
+def _relative_source(item: SourceItem, root: Path) -> SourceItem:
+    """Cite files relative to a workspace root, so citations read the same on every machine."""
+    if "://" in item.source:
+        return item  # a URL or Slack permalink, not a file
+    try:
+        relative = Path(item.source).resolve().relative_to(root.resolve())
+    except ValueError:
+        return item  # a file outside the root keeps its path as given
+    return item.model_copy(update={"source": relative.as_posix()})
 
 
 def _by_account(items: Sequence[SourceItem], account: str | None) -> dict[str, list[SourceItem]]:
