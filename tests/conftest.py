@@ -44,3 +44,34 @@ def embedder(models_dir: Path):  # type: ignore[no-untyped-def]
     from relbot.embeddings import OnnxMiniLM
 
     return OnnxMiniLM(models_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Path:
+    """The demo workspace built once per session (about 30 s of embedding); copy it, never write to it."""
+    from relbot.config import load_settings
+    from relbot.demo import build_demo
+    from relbot.services import build_services
+
+    data_dir = tmp_path_factory.mktemp("demo-build") / "data"
+    report = build_demo(build_services(load_settings(data_dir=data_dir, models_dir_override=models_dir)))
+    assert report.ok, report.failed
+    return data_dir
+
+
+def copy_demo(demo_build: Path, target: Path) -> Path:
+    """A private, writable copy of the built demo data dir."""
+    import shutil
+
+    shutil.copytree(demo_build, target, ignore=shutil.ignore_patterns("models"))
+    return target
+
+
+@pytest.fixture()
+def demo_services(demo_build: Path, data_env: Path):  # type: ignore[no-untyped-def]
+    """Services over a fresh copy of the demo workspace (each test may write to it)."""
+    from relbot.config import load_settings
+    from relbot.services import build_services
+
+    copy_demo(demo_build, data_env)
+    return build_services(load_settings())
