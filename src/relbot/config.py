@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(20.0, gt=0, validation_alias=_env("RELBOT_LLM_TIMEOUT_S"))
     llm_max_retries: int = Field(1, ge=0, validation_alias=_env("RELBOT_LLM_MAX_RETRIES"))
 
+    max_file_mb: float = Field(25.0, gt=0, validation_alias=_env("RELBOT_MAX_FILE_MB"))
     knowledge_dir: Path | None = Field(None, validation_alias=_env("RELBOT_KNOWLEDGE_DIR"))
+    prompts_dir: Path | None = Field(None, validation_alias=_env("RELBOT_PROMPTS_DIR"))
     scheduler_enabled: bool = Field(False, validation_alias=_env("RELBOT_SCHEDULER"))
     log_level: str = Field("INFO", validation_alias=_env("RELBOT_LOG_LEVEL"))
 

@@ -51,7 +51,7 @@ class Services:
 
     @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.store, self.state)
+        return Ingestor(self.store, self.state, max_file_bytes=int(self.settings.max_file_mb * 2**20))
 
 
 def build_services(settings: Settings) -> Services:

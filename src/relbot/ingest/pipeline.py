@@ -19,9 +19,10 @@ ProgressCallback = Callable[[Path], None]
 
 
 class Ingestor:
-    def __init__(self, store: VectorStore, state: StateDB) -> None:
+    def __init__(self, store: VectorStore, state: StateDB, *, max_file_bytes: int = 25 * 2**20) -> None:
         self._store = store
         self._state = state
+        self._max_file_bytes = max_file_bytes
 
     def ingest_paths(
         self,
@@ -40,6 +41,7 @@ class Ingestor:
         report = IngestReport()
         for path in expand_paths(list(paths)):
             try:
+                self._check_size(path)
                 items = load_path(path, kind=kind, default_date=default_date, crm_map=crm_map)
                 if source_root:
                     items = [_relative_source(item, source_root) for item in items]
@@ -55,6 +57,16 @@ class Ingestor:
             if on_file:
                 on_file(path)
         return report
+
+    def _check_size(self, path: Path) -> None:
+        # Checked before reading, so an oversized file costs no memory at all.
+        size = path.stat().st_size if path.is_file() else 0
+        if size > self._max_file_bytes:
+            raise LoaderError(
+                f"The file is {size / 2**20:.0f} MB; relbot ingests files up to "
+                f"{self._max_file_bytes / 2**20:.0f} MB. Split it (per meeting, thread or month) and "
+                "ingest the parts, or raise RELBOT_MAX_FILE_MB."
+            )
 
     def ingest_items(self, items: Sequence[SourceItem], *, account: str | None, path: str) -> FileReport:
         if not items:
