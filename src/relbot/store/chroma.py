@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
 from relbot.embeddings import Embedder
@@ -21,6 +21,34 @@ log = logging.getLogger(__name__)
 
 RECORDS = "relbot-records"
 GUIDANCE = "relbot-guidance"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    import httpx
+
+    return isinstance(exc, ConnectionError | TimeoutError | httpx.TransportError)
+
+
+def guarded(method: Callable[Concatenate[VectorStore, P], R]) -> Callable[Concatenate[VectorStore, P], R]:
+    """Turn a lost Chroma server into a clear StoreUnavailableError; the caller stays up and may retry."""
+
+    def wrapper(store: VectorStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(store, *args, **kwargs)
+        except Exception as exc:
+            if not _is_unreachable(exc):
+                raise
+            log.warning("Chroma did not answer (%s)", type(exc).__name__)
+            raise StoreUnavailableError(
+                "The vector store is not answering right now, so nothing was read or changed. "
+                "Try again in a minute; if it persists, check the Chroma server (RELBOT_CHROMA_URL)."
+            ) from exc
+
+    return wrapper
 
 
 def connect(*, chroma_dir: Path, chroma_url: str | None) -> Any:
@@ -110,12 +138,14 @@ class VectorStore:
         self._batch = max(1, min(int(client.get_max_batch_size()), 5000))
 
     # -- records -------------------------------------------------------------------------------
+    @guarded
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(ids), self._batch):
             found.update(self.records.get(ids=list(ids[start : start + self._batch]), include=[])["ids"])
         return found
 
+    @guarded
     def add_records(self, records: Sequence[Record], embed_texts: Sequence[str]) -> None:
         """Embed and add records that are known to be new (see ``existing_ids``)."""
         for start in range(0, len(records), self._batch):
@@ -128,11 +158,13 @@ class VectorStore:
                 metadatas=[_record_metadata(r) for r in batch],
             )
 
+    @guarded
     def delete_records(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         if ids:
             self.records.delete(ids=ids)
 
+    @guarded
     def account_records(self, account: str) -> list[Record]:
         got = self.records.get(where={"account": account}, include=["documents", "metadatas"])
         return [
@@ -140,9 +172,11 @@ class VectorStore:
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
+    @guarded
     def account_record_ids(self, account: str) -> list[str]:
         return list(self.records.get(where={"account": account}, include=[])["ids"])
 
+    @guarded
     def dense_search(self, account: str, query_vector: Any, limit: int) -> list[tuple[Record, float]]:
         """Nearest records of one account; the account filter runs inside Chroma, never afterwards."""
         got = self.records.query(
@@ -158,10 +192,12 @@ class VectorStore:
             )
         ]
 
+    @guarded
     def count_records(self) -> int:
         return int(self.records.count())
 
     # -- guidance ------------------------------------------------------------------------------
+    @guarded
     def sync_guidance(self, sections: Sequence[GuidanceSection]) -> tuple[int, int]:
         """Make the guidance collection hold exactly these sections; returns (added/updated, removed)."""
         current = self.guidance.get(include=["documents"])
@@ -180,6 +216,7 @@ class VectorStore:
             self.guidance.delete(ids=removed)
         return len(changed), len(removed)
 
+    @guarded
     def search_guidance(self, query: str, limit: int = 4) -> list[tuple[GuidanceSection, float]]:
         if self.guidance.count() == 0:
             return []
