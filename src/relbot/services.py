@@ -7,6 +7,7 @@ import logging
 import threading
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relbot.config import Settings
 from relbot.embeddings import OnnxMiniLM
@@ -15,6 +16,9 @@ from relbot.knowledge import default_knowledge_dir
 from relbot.retrieval import Retriever
 from relbot.store.chroma import VectorStore, connect
 from relbot.store.state import StateDB
+
+if TYPE_CHECKING:
+    from relbot.drafting.service import DraftService
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,12 @@ class Services:
     @cached_property
     def ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.state, max_file_bytes=int(self.settings.max_file_mb * 2**20))
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from relbot.drafting.service import DraftService  # drafting pulls in the analysis modules: load on use
+
+        return DraftService(self)
 
 
 def build_services(settings: Settings) -> Services:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from relbot.cli_commands import accounts, demo, ingest, knowledge, search
+from relbot.cli_commands import accounts, demo, drafts, ingest, knowledge, search
 
 COMMANDS: list[Callable[[Any], None]] = [
     demo.register,
     ingest.register,
     search.register,
+    drafts.register,
     accounts.register,
     knowledge.register,
 ]

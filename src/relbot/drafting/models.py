@@ -46,6 +46,9 @@ class Commitment(BaseModel):
     status: CommitmentStatus
     citations: list[Citation]  # where it was promised
     evidence: list[Citation] = Field(default_factory=list)  # where it was fulfilled (or chased)
+    side: Literal["agency", "client"] | None = None  # whose promise it is
+    fulfilled_on: dt.date | None = None  # date of the first fulfilment evidence, when kept
+    chases: int = 0  # later records where the client asked for it again or it slipped
 
 
 class ConcernTrend(StrEnum):

@@ -1,0 +1,150 @@
+"""The commitments ledger: each promise once (merged across the records that state it), with its owner,
+due date, status, and the later records that show it fulfilled, slipped or chased."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from relbot.analysis.people import People
+from relbot.analysis.promises import Promise, find_promise
+from relbot.analysis.text import Sentence, all_sentences, is_question, terms
+from relbot.drafting.models import Commitment, CommitmentStatus
+from relbot.models import Citation, Record, SourceKind
+
+_DONE = re.compile(
+    r"\b(?:attached|enclosed|as promised|here is|here's|here are|sent|delivered|shared|went live|is live|now live|"
+    r"launched|approved|confirmed|confirming|completed|handed over|is out|went out)\b", re.I,
+)
+_NOT_DONE = re.compile(
+    r"\b(?:not|no|never|slip\w*|missed|delay\w*|late|won't|didn't|haven't|hasn't|at risk|still|behind|yet)\b", re.I
+)
+_CHASED = re.compile(
+    r"\b(?:still (?:don't|do not|haven't|have not|has no|have no|no|waiting|not)|still no|"
+    r"haven't (?:received|seen|had)|"
+    r"where is|any update|chas(?:e|es|ed|ing)|(?:was|were) promised|slipped|won't make|will be missed|"
+    r"did not deliver|didn't deliver|new target)\b", re.I,
+)
+_DONE_WINDOW_DAYS = 7
+# Where a promise is best worded, when several records state it.
+_KIND_RANK = {SourceKind.EMAIL: 0, SourceKind.TRANSCRIPT: 1, SourceKind.NOTE: 2, SourceKind.CRM: 3,
+              SourceKind.SLACK: 4}
+
+
+@dataclass
+class _Group:
+    promises: list[Promise]
+    topic: set[str] = field(default_factory=set)
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.promises[0].due
+
+    def ranked(self) -> list[Promise]:
+        """Said to the client first (email, call), then notes, CRM, Slack; earliest first within each."""
+        return sorted(self.promises, key=lambda p: (_KIND_RANK[p.sentence.record.kind],
+                                                    p.sentence.record.date or dt.date.min))
+
+    def best(self) -> Promise:
+        """The wording with the most content words, from the most client-facing record."""
+        return min(self.ranked(), key=lambda p: -len(terms(p.what)))
+
+
+def _same(group: _Group, promise: Promise) -> bool:
+    words = terms(promise.what)
+    shared = len(group.topic & words)
+    if promise.due or group.due:
+        # The same due date in one account's history is strong evidence on its own.
+        return promise.due == group.due and shared >= 1
+    # Undated: "a proposal" and "the proposal on how often you'll hear from us" are one promise.
+    return shared >= 2 or (shared == 1 and min(len(words), len(group.topic)) == 1)
+
+
+def _group(promises: list[Promise]) -> list[_Group]:
+    groups: list[_Group] = []
+    for promise in promises:
+        match = next((g for g in groups if _same(g, promise)), None)
+        if match is None:
+            match = _Group([])
+            groups.append(match)
+        match.promises.append(promise)
+        match.topic |= terms(promise.what)
+    return groups
+
+
+def _overlap(sentence: Sentence, topic: set[str]) -> int:
+    return len(topic & terms(sentence.text))
+
+
+def _evidence(group: _Group, sents: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """(fulfilment sentences, chase-or-slip sentences) after the promise was first made."""
+    start = min(p.sentence.record.date or dt.date.min for p in group.promises)
+    said = {(p.sentence.record.id, p.sentence.index) for p in group.promises}
+    done: list[Sentence] = []
+    chased: list[Sentence] = []
+    # A bare action item needs a closer match than a promise made to the client before a chase counts.
+    chase_overlap = 1 if any(p.stated for p in group.promises) else min(2, len(group.topic))
+    for s in sents:
+        if (s.record.id, s.index) in said or (s.record.date or dt.date.min) < start or is_question(s.text):
+            continue
+        if _DONE.search(s.text) and not _NOT_DONE.search(s.text) and _overlap(s, group.topic) >= min(
+            2, len(group.topic)
+        ):
+            done.append(s)
+        elif _CHASED.search(s.text) and _overlap(s, group.topic) >= chase_overlap:
+            chased.append(s)
+    if done:  # later mentions of the delivered thing are about something else
+        first = min(s.record.date or dt.date.min for s in done)
+        done = [s for s in done if (s.record.date or dt.date.min) <= first + dt.timedelta(days=_DONE_WINDOW_DAYS)]
+    return done, chased
+
+
+def _cites(sents: list[Sentence]) -> list[Citation]:
+    seen: dict[str, Citation] = {}
+    for s in sorted(sents, key=lambda s: s.record.date or dt.date.min):
+        seen.setdefault(s.record.id, s.record.citation())
+    return list(seen.values())
+
+
+def ledger(records: list[Record], people: People, as_of: dt.date) -> list[Commitment]:
+    """Every promise in the account's history up to ``as_of`` (records after it are ignored)."""
+    dated = sorted((r for r in records if r.date is None or r.date <= as_of),
+                   key=lambda r: (r.date or dt.date.min, r.source, r.position))
+    sents = all_sentences(dated)
+    found = [p for s in sents if (p := find_promise(s, people))]
+    out: list[Commitment] = []
+    for group in _group(found):
+        best = group.best()
+        done, chased = _evidence(group, sents)
+        overdue = group.due is not None and group.due < as_of
+        if overdue and not done and not chased and not any(p.stated for p in group.promises):
+            continue  # a meeting-note action item nobody mentioned again: its fate is unknown, not broken
+        owner = next((p.owner for p in group.ranked() if people.resolve(p.owner)), best.owner)
+        if done:
+            status = CommitmentStatus.KEPT
+        elif overdue:
+            status = CommitmentStatus.OVERDUE
+        else:
+            status = CommitmentStatus.OPEN
+        out.append(Commitment(
+            what=best.what, owner=owner, due=group.due, status=status,
+            citations=_cites([p.sentence for p in group.promises]),
+            evidence=_cites(done or chased), side=people.side(owner),
+            fulfilled_on=min((s.record.date for s in done if s.record.date), default=None),
+            chases=len({s.record.date for s in chased}) if not done else 0,  # one event, however many retellings
+        ))
+    return out
+
+
+def current(commitments: list[Commitment], as_of: dt.date, days: int = 75) -> list[Commitment]:
+    """The commitments a brief should show: open ones, and those kept or due within the last ``days``."""
+    since = as_of - dt.timedelta(days=days)
+    keep = [
+        c for c in commitments
+        if c.status == CommitmentStatus.OPEN
+        or (c.status == CommitmentStatus.OVERDUE and ((c.due and c.due >= since) or c.chases))
+        or (c.status == CommitmentStatus.KEPT and (c.fulfilled_on or as_of) >= since)
+    ]
+    order = {CommitmentStatus.OVERDUE: 0, CommitmentStatus.OPEN: 1, CommitmentStatus.KEPT: 2}
+    return sorted(keep, key=lambda c: (c.side != "agency", order[c.status], c.due or as_of))

@@ -1,0 +1,59 @@
+"""One line per interaction: who, and the first sentence that says something (not "Hi Rachel,")."""
+
+from __future__ import annotations
+
+import re
+
+from relbot.analysis.text import clip, sentences, terms
+from relbot.models import Record, SourceKind
+
+# Openers and sign-offs carry nothing a reader needs.
+_FILLER = re.compile(
+    r"^(?:hi|hello|hey|dear|thanks|thank you|many thanks|cheers|best|regards|kind regards|great|perfect|ok|okay|"
+    r"sure|yes|no|of course|understood|morning everyone|thanks for (?:joining|the time|making (?:the )?time)"
+    r"(?: everyone| both| all)?)\b[^.!?]{0,25}[.!?,]?$",
+    re.I,
+)
+_SPECIFIC = re.compile(r"\d|(?<=\w)\W+[A-Z][a-z]")  # a figure or a capitalised word after the first
+_CRM_TYPE = re.compile(r"^(\w[\w -]*?)\s+[—–-]\s+", re.I)
+
+
+def _informative(text: str, names: set[str]) -> bool:
+    words = text.split()
+    return len(words) >= 4 and not _FILLER.match(text) and text.strip(" ,.") not in names
+
+
+def gist(record: Record, limit: int = 170) -> str:
+    """The first informative sentence of a record, clipped; for a CRM row its subject and note."""
+    if record.kind == SourceKind.CRM:
+        lines = record.text.splitlines()
+        body = " ".join(lines[1:]).strip() if len(lines) > 1 else ""
+        kind = _CRM_TYPE.match(lines[0]) if lines else None
+        subject = _CRM_TYPE.sub("", lines[0]) if lines else ""
+        if kind and subject.lower().startswith(kind.group(1).lower() + " "):
+            subject = _CRM_TYPE.sub("", subject)  # "Call — Call — Dana re: …": some exports repeat the type
+        return clip(f"{subject}: {body}" if body else subject, limit)
+    names = {record.author or ""} | {a.strip() for a in (record.author or "").split(",")}
+    said = [s for s in sentences(record) if _informative(s.text, names)]
+    if record.kind == SourceKind.EMAIL:
+        # An email's point comes early: its first sentence naming something (a figure, a date, a name),
+        # so "You're right to push, and I'm sorry." gives way to what follows it.
+        best = next((s for s in said if _SPECIFIC.search(s.text)), said[0] if said else None)
+    else:
+        # Of a meeting's opening sentences, the one that says most ("Monthly review for October." says little).
+        best = max(said[:3], key=lambda s: len(terms(s.text)), default=None)
+    if best is None:
+        return clip(record.title or record.text, limit)
+    text = best.text
+    if record.kind in (SourceKind.TRANSCRIPT, SourceKind.SLACK) and best.speaker:
+        text = f"{best.speaker}: {text}"
+    return clip(text, limit)
+
+
+def kind_label(record: Record) -> str:
+    """ "call" for a transcript, "meeting" for a note, the activity type for a CRM row."""
+    if record.kind == SourceKind.CRM:
+        match = _CRM_TYPE.match(record.text)
+        return f"CRM {match.group(1).lower()}" if match else "CRM"
+    return {SourceKind.TRANSCRIPT: "call", SourceKind.NOTE: "meeting notes", SourceKind.EMAIL: "email",
+            SourceKind.SLACK: "Slack"}[record.kind]

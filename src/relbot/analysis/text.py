@@ -1,0 +1,136 @@
+"""Sentences with their speaker and note section, content terms, negation: the shared reading primitives."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from relbot.lexical import tokenize
+from relbot.models import Record, SourceKind
+
+_SPEAKER = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s+(.+)$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
+_BULLET = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
+# Split after . ! ? when a capital, digit or quote follows; abbreviations such as "Dr." do not end a sentence.
+_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[A-Z0-9\"“$@])")
+_ABBREV = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|St|vs|e\.g|i\.e|Inc|Ltd|No|approx)\.$")
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nothing|none|nor|without|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|"
+    r"won't|can't|cannot|couldn't|shouldn't|haven't|hasn't|hadn't|n't)\b", re.I,
+)
+# Words that carry no topic: English function words, chatter, calendar words and delivery verbs that every
+# promise or message shares. The lexical tokenizer's own stopword list is deliberately tiny (it serves BM25).
+GENERIC = frozenset(tokenize(
+    "a about above after again against all almost also am an and any are aren't around as at be because been "
+    "before being below between both but by can can't cannot could couldn't did didn't do does doesn't doing "
+    "don't down during each either else even ever every few for from further get gets got had hadn't has "
+    "hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i "
+    "i'd i'll i'm i've if in into is isn't it it's its itself just let let's like lot made make makes many "
+    "me might more most much must mustn't my myself need needs no nor not now of off on once one only or "
+    "other ought our ours ourselves out over own per quite rather really same shall she she'd she'll she's "
+    "should shouldn't so some still such than that that's the their theirs them themselves then there "
+    "there's these they they'd they'll they're they've this those though through thus to too under until "
+    "up upon us very via was wasn't way we we'd we'll we're we've well were weren't what what's when "
+    "when's where where's whether which while who who's whom why why's will with within without won't would "
+    "wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves "
+    "ask asked asking back along across say said says saying tell told go going gone come coming came see "
+    "seen look looking know knew think thought want wants wanted take took taken put keep kept give gave "
+    "given send sent deliver delivered share shared provide provided hi hello thanks thank please sure okay "
+    "ok great good fine right real today tomorrow yesterday week weeks month months day days year years "
+    "date dates time times morning afternoon evening monday tuesday wednesday thursday friday saturday "
+    "sunday january february march april may june july august september october november december jan feb "
+    "mar apr jun jul aug sep sept oct nov dec end next last first new promise promised committed commit "
+    "bit something anything nothing everything someone anyone everyone thing things lot lots "
+    "zero two three four five six seven eight nine ten eleven twelve twenty thirty half once twice "
+    "late early soon ago already almost around"
+))
+_NUMBER = re.compile(r"^\d+(?:st|nd|rd|th|k|m)?$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    record: Record
+    speaker: str | None  # who said or wrote it: the line's speaker, else the record's author
+    section: str  # lowercased "## heading" of a note it sits under ("" outside any)
+    index: int  # order inside the record
+    block: int = 0  # the line (paragraph, speaker turn, bullet) it came from
+
+
+def split_sentences(text: str) -> list[str]:
+    parts: list[str] = []
+    for piece in _SPLIT.split(text.strip()):
+        if parts and _ABBREV.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece}"
+        elif piece.strip():
+            parts.append(piece.strip())
+    return parts
+
+
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget) (?:all |any )?(?:the )?(?:previous|prior|above|earlier) (?:instructions|prompts?)"
+    r"|\byou are now\b|\bsystem prompt\b|\bas an ai\b", re.I,
+)
+
+
+def is_instruction(text: str) -> bool:
+    """A line addressed to a language model ("Ignore previous instructions…") says nothing about the
+    relationship; the analysis skips it so no draft repeats or acts on it."""
+    return bool(_INSTRUCTION.search(text))
+
+
+@lru_cache(maxsize=20_000)  # a few large accounts; bounded for long-running servers
+def sentences(record: Record) -> tuple[Sentence, ...]:
+    """Every sentence of a record, headings dropped, bullets unwrapped, speakers kept. Cached: every
+    analysis reads the same records (records are immutable)."""
+    out: list[Sentence] = []
+    section = ""
+    spoken = record.kind in (SourceKind.TRANSCRIPT, SourceKind.SLACK)
+    for block, line in enumerate(record.text.splitlines()):
+        line = line.strip()
+        if not line:
+            continue
+        if heading := _HEADING.match(line):
+            # The "# Title" names the whole note; only "## Budget"-style headings scope what follows.
+            section = heading.group(2).strip().lower() if len(heading.group(1)) > 1 else ""
+            continue
+        speaker = record.author if not spoken or "," not in (record.author or "") else None
+        if spoken and (turn := _SPEAKER.match(line)):
+            speaker, line = turn.group(1), turn.group(2)
+        line = _BULLET.sub("", line)
+        for text in split_sentences(line):
+            if is_instruction(text):
+                continue
+            out.append(Sentence(text, record, speaker, section, len(out), block))
+    return tuple(out)
+
+
+def all_sentences(records: Iterable[Record]) -> list[Sentence]:
+    return [s for r in records for s in sentences(r)]
+
+
+@lru_cache(maxsize=100_000)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(t for t in tokenize(text) if t not in GENERIC and not _NUMBER.match(t) and len(t) > 1)
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed content words, without the generic words every promise or message shares."""
+    return set(_terms(text))
+
+
+def negated(text: str, start: int, window: int = 4) -> bool:
+    """A negation among the few words before ``start`` ("not worried", "didn't deliver")."""
+    before = re.findall(r"[\w'’]+", text[:start])[-window:]
+    return bool(_NEGATION.search(" ".join(before).replace("’", "'")))
+
+
+def is_question(text: str) -> bool:
+    return text.rstrip().endswith("?")
+
+
+def clip(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

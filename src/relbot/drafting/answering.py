@@ -1,0 +1,95 @@
+"""Grounded answers: the best sentences of the retrieved passages, each cited, or a plain "no record says".
+
+A sentence answers when it is close in meaning to the question (MiniLM cosine) and shares its content
+words; nothing is answered from outside the account's records. FOUND_AT was calibrated on the demo's
+labelled questions (each answered from its expected source) against unrelated questions (a favourite
+colour, a football score), which must come back unanswered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from relbot.analysis.text import clip, is_instruction, split_sentences, terms
+from relbot.drafting.models import Answer, Claim
+from relbot.lexical import tokenize
+from relbot.models import SearchHit
+
+Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+FOUND_AT = 0.57  # best sentence score needed to answer: demo questions scored >= 0.63, unrelated ones <= 0.51
+KEEP_WITHIN = 0.12  # further sentences must score this close to the best
+LEXICAL_WEIGHT = 0.35
+MAX_SENTENCES = 3
+_QUESTION_WORDS = frozenset(tokenize(
+    "what which who whom whose when where why how often much many is are was were do does did can could "
+    "should would will have has had we our us they their client clients account"
+))
+_INTERROGATIVE = re.compile(
+    r"^(?:what|which|who|whom|when|where|why|how(?: often| much| many)?|is|are|was|were|do|does|did|have|has|can)"
+    r"\b(?:\s+(?:is|are|was|were|do|does|did|has|have|we|they))*\s*", re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    hit: SearchHit
+    score: float
+
+
+def _sentences(hit: SearchHit) -> list[str]:
+    out: list[str] = []
+    for line in hit.text.splitlines():
+        if line.lstrip().startswith("#"):
+            continue  # a heading names a topic, it answers nothing
+        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line)
+        speaker, sep, said = line.partition(": ")
+        spoken = bool(sep) and len(speaker.split()) <= 4 and speaker[:1].isupper()
+        for sentence in split_sentences(said if spoken else line):
+            if len(sentence.split()) >= 3 and not is_instruction(sentence):
+                out.append(f"{speaker}: {sentence}" if spoken else sentence)
+    return out
+
+
+def _topic(question: str) -> str:
+    """ "What is the client's favourite colour?" -> "the client's favourite colour"."""
+    return _INTERROGATIVE.sub("", question.strip().rstrip("?")).strip() or question.strip().rstrip("?")
+
+
+def score_sentences(question: str, hits: list[SearchHit], embed: Embed, account: str) -> list[_Candidate]:
+    wanted = terms(question) - _QUESTION_WORDS - set(tokenize(account))
+    pairs = [(s, h) for h in hits for s in _sentences(h)]
+    if not pairs or not wanted:
+        return []
+    vectors = embed([question, *(s for s, _ in pairs)])
+    cosines = vectors[1:] @ vectors[0]
+    out = []
+    for (text, hit), cosine in zip(pairs, cosines, strict=True):
+        shared = len(wanted & terms(text)) / len(wanted)
+        out.append(_Candidate(text, hit, float(cosine) + LEXICAL_WEIGHT * shared))
+    return sorted(out, key=lambda c: c.score, reverse=True)
+
+
+def answer(
+    account: str, question: str, as_of: dt.date, hits: list[SearchHit], embed: Embed, threshold: float = FOUND_AT
+) -> Answer:
+    ranked = score_sentences(question, hits, embed, account)
+    if not ranked or ranked[0].score < threshold:
+        return Answer(account=account, as_of=as_of, question=question, found=False,
+                      answer=f"No record in {account} says anything about {_topic(question)}.")
+    best = ranked[0].score
+    chosen: list[_Candidate] = []
+    for candidate in ranked:
+        if candidate.score < best - KEEP_WITHIN or len(chosen) >= MAX_SENTENCES:
+            break
+        if all(candidate.text != c.text for c in chosen):
+            chosen.append(candidate)
+    claims = [Claim(text=clip(c.text, 300), citations=[c.hit.citation()]) for c in chosen]
+    text = " ".join(c.text for c in claims)
+    return Answer(account=account, as_of=as_of, question=question, found=True, answer=text, claims=claims)

@@ -1,0 +1,92 @@
+"""The drafting facade every surface uses (CLI, Slack, digest): resolve the account, analyse its records,
+draft extractively, and, when a language model is configured, let it rewrite the draft from the same
+evidence (falling back to the extractive draft, with a notice, when it fails)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING, TypeVar
+
+from relbot.analysis.changes import snapshot as brief_snapshot
+from relbot.analysis.checklist import checklist as check_expectations
+from relbot.analysis.overview import analyze
+from relbot.drafting import answering, extractive
+from relbot.drafting.context import DraftContext
+from relbot.drafting.llm_hook import refine
+from relbot.drafting.models import Answer, Brief, Checklist, DraftBase, QuestionSet
+from relbot.knowledge import load_cadence, load_checklist
+from relbot.models import SearchHit
+
+if TYPE_CHECKING:
+    from relbot.services import Services
+
+log = logging.getLogger(__name__)
+D = TypeVar("D", bound=DraftBase)
+ASK_PASSAGES = 8
+CHECKLIST_PASSAGES = 8
+
+
+class DraftService:
+    def __init__(self, services: Services) -> None:
+        self._svc = services
+
+    # -- drafts ------------------------------------------------------------------------------------
+    def brief(
+        self, account: str, *, as_of: dt.date | None = None, use_llm: bool | None = None, save_snapshot: bool = True
+    ) -> Brief:
+        ctx = self.context(account, as_of=as_of)
+        draft = self._maybe_llm(extractive.brief(ctx), ctx, "brief", use_llm)
+        if save_snapshot:
+            self._svc.state.save_snapshot(ctx.account.name, brief_snapshot(ctx.analysis))
+        return draft
+
+    def questions(self, account: str, *, as_of: dt.date | None = None, use_llm: bool | None = None) -> QuestionSet:
+        ctx = self.context(account, as_of=as_of)
+        return self._maybe_llm(extractive.questions(ctx), ctx, "questions", use_llm)
+
+    def checklist(self, account: str, *, as_of: dt.date | None = None, use_llm: bool | None = None) -> Checklist:
+        ctx = self.context(account, as_of=as_of)
+        return self._maybe_llm(extractive.checklist(ctx), ctx, "checklist", use_llm)
+
+    def ask(
+        self, account: str, question: str, *, as_of: dt.date | None = None, use_llm: bool | None = None
+    ) -> Answer:
+        found = self._svc.state.resolve_account(account)
+        day = as_of or dt.date.today()
+        hits = [h for h in self._svc.retriever.search(found.name, question, limit=ASK_PASSAGES, as_of=day)
+                if h.date is None or h.date <= day]
+        draft = answering.answer(found.name, question, day, hits, self._svc.embedder.embed)
+        if not self._llm_on(use_llm):
+            return draft
+        return refine(self._svc.settings, draft, prompt="ask", account=found.name, as_of=day,
+                      knowledge_dir=self._svc.knowledge_dir, records=hits, extra={"question": question})
+
+    # -- shared ------------------------------------------------------------------------------------
+    def context(self, account: str, *, as_of: dt.date | None = None) -> DraftContext:
+        """Everything a draft of ``account`` on ``as_of`` (default today) is built from."""
+        found = self._svc.state.resolve_account(account)
+        day = as_of or dt.date.today()
+        kdir = self._svc.knowledge_dir
+        analysis = analyze(self._svc.store.account_records(found.name), found, day, load_cadence(kdir))
+        items = load_checklist(kdir)
+
+        def search(query: str, limit: int) -> list[SearchHit]:
+            hits = self._svc.retriever.search(found.name, query, limit=limit, as_of=day)
+            return [h for h in hits if h.date is None or h.date <= day]
+
+        names = frozenset(n for full in analysis.people.names() for n in (full, full.split()[0]))
+        entries = check_expectations(items, analysis.records, names=names,
+                                     search=lambda q: [h.id for h in search(q, CHECKLIST_PASSAGES)])
+        previous = self._svc.state.latest_snapshot(found.name)
+        return DraftContext(account=found, as_of=day, analysis=analysis, checklist=entries, items=items,
+                            previous=previous[1] if previous else None, search=search)
+
+    def _llm_on(self, use_llm: bool | None) -> bool:
+        return self._svc.settings.llm_enabled if use_llm is None else use_llm
+
+    def _maybe_llm(self, draft: D, ctx: DraftContext, prompt: str, use_llm: bool | None) -> D:
+        if not self._llm_on(use_llm):
+            return draft
+        return refine(self._svc.settings, draft, prompt=prompt, account=ctx.account.name, as_of=ctx.as_of,
+                      knowledge_dir=self._svc.knowledge_dir, records=ctx.records, context=ctx)
