@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from relbot.cli_commands import accounts, demo, drafts, ingest, knowledge, search
+from relbot.cli_commands import accounts, demo, digest, drafts, ingest, knowledge, search
 
 COMMANDS: list[Callable[[Any], None]] = [
     demo.register,
     ingest.register,
     search.register,
     drafts.register,
+    digest.register,
     accounts.register,
     knowledge.register,
 ]

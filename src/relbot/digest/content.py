@@ -1,0 +1,91 @@
+"""Build the digest for one recipient and one ISO week.
+
+Deterministic for a given day: each account is analysed as of the week's end (or today, while the week
+runs) and seven days earlier from the same records, so re-running a past week gives the same digest. One
+builder serves many recipients in a sending run: records and account reviews are cached per account and day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from relbot.analysis.overview import analyze
+from relbot.digest import stages
+from relbot.digest.account import account_digest
+from relbot.digest.models import AccountDigest, Digest
+from relbot.digest.ranking import split
+from relbot.digest.review import Review
+from relbot.digest.weeks import IsoWeek
+from relbot.knowledge import load_cadence
+from relbot.models import Account, Record
+
+if TYPE_CHECKING:
+    from relbot.digest.narrative import Narrator
+    from relbot.services import Services
+
+
+def can_see(recipient: str | None, account: Account, admins: Iterable[str]) -> bool:
+    """Rule 3 of slack/access.py, kept here so the core never imports the Slack layer: an account with a team
+    is visible to its members and the admins, one without a team to everyone; no recipient sees all."""
+    return recipient is None or not account.team or recipient in account.team or recipient in set(admins)
+
+
+class DigestBuilder:
+    def __init__(self, services: Services, *, use_llm: bool | None = None) -> None:
+        self._svc = services
+        self._use_llm = services.settings.llm_enabled if use_llm is None else use_llm
+        self._lock = threading.Lock()
+        self._records: dict[str, list[Record]] = {}
+        self._reviews: dict[tuple[str, str, dt.date], tuple[AccountDigest, Review]] = {}
+        self._narrator: Narrator | None = None
+
+    def build(self, *, recipient: str | None, week: IsoWeek, today: dt.date) -> Digest:
+        as_of = week.as_of(today)
+        accounts = self._svc.state.list_accounts()
+        if week == IsoWeek.of(today):  # only the running week may record what the registry says now
+            for account in accounts:
+                stages.record(self._svc.state, account.name, str(week), account.stage)
+        admins = self._svc.settings.slack_admins
+        reviewed = [self._review(a, week, as_of) for a in accounts if can_see(recipient, a, admins)]
+        exceptions, quiet = split([d for d, _ in reviewed])
+        digest = Digest(recipient=recipient, week=str(week), week_start=week.start, week_end=week.end, as_of=as_of,
+                        compared_with=as_of - dt.timedelta(days=7), exceptions=exceptions, quiet=quiet)
+        if self._use_llm and exceptions:
+            reviews = {d.account: r for d, r in reviewed}
+            digest = self._narrate().narrate(digest, [reviews[d.account] for d in exceptions])
+        return digest
+
+    def _review(self, account: Account, week: IsoWeek, as_of: dt.date) -> tuple[AccountDigest, Review]:
+        key = (account.name, str(week), as_of)
+        with self._lock:
+            if key not in self._reviews:
+                records = self._records.get(account.name)
+                if records is None:
+                    records = self._records[account.name] = self._svc.store.account_records(account.name)
+                cadence = load_cadence(self._svc.knowledge_dir)
+                review = Review(
+                    now=analyze(records, account, as_of, cadence),
+                    before=analyze(records, account, as_of - dt.timedelta(days=7), cadence),
+                    cadence=cadence, week=week,
+                    previous_stage=stages.seen_before(self._svc.state, account.name, str(week)),
+                )
+                self._reviews[key] = (account_digest(review), review)
+            return self._reviews[key]
+
+    def _narrate(self) -> Narrator:
+        from relbot.digest.narrative import Narrator  # the LLM client costs ~2 s to import: only when used
+
+        with self._lock:
+            if self._narrator is None:
+                self._narrator = Narrator(self._svc.settings)
+            return self._narrator
+
+
+def build_digest(
+    services: Services, *, recipient: str | None, week: IsoWeek, today: dt.date, use_llm: bool | None = None
+) -> Digest:
+    """One digest; for many recipients in one run, keep a ``DigestBuilder`` so accounts are analysed once."""
+    return DigestBuilder(services, use_llm=use_llm).build(recipient=recipient, week=week, today=today)

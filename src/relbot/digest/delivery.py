@@ -1,0 +1,120 @@
+"""Send digests as DMs, each (recipient, ISO week) exactly once across restarts, replicas and cron runs.
+
+Per recipient: claim in the ledger (claims.py) → users.info (guests get nothing) → conversations.open → on a
+retried attempt, look in the DM for a copy an earlier attempt posted → build → chat.postMessage → record the
+ts. A Slack error marks the claim failed (retried next run); a crash leaves it claimed until its lease runs
+out (recovered next run). Finding an earlier copy needs the ``im:history`` scope; without it a recovered
+attempt posts again (logged): the only way a duplicate can happen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from relbot.digest import claims, dm
+from relbot.digest.content import DigestBuilder
+from relbot.digest.subscriptions import subscription, subscriptions
+from relbot.digest.weeks import IsoWeek
+from relbot.errors import RelbotError
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from relbot.services import Services
+
+log = logging.getLogger(__name__)
+Result = Literal["sent", "recovered", "already_sent", "in_progress", "skipped", "failed", "gave_up"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    recipient: str
+    week: str
+    result: Result
+    ts: str | None = None
+    detail: str | None = None
+
+
+class DigestSender:
+    """One sending run's worth of state: a builder that analyses each account once for all recipients."""
+
+    def __init__(self, services: Services, client: WebClient, *, use_llm: bool | None = None) -> None:
+        self._svc = services
+        self._client = client
+        self._builder = DigestBuilder(services, use_llm=use_llm)
+
+    def send_due(self, now: dt.datetime) -> list[Outcome]:
+        """Every subscription whose local send time has passed this week and whose digest is not out yet."""
+        out: list[Outcome] = []
+        for sub in subscriptions(self._svc.state):
+            week = sub.due_week(now)
+            if week is not None:
+                out.append(self.send(sub.user_id, week, now=now, today=now.astimezone(sub.zone).date()))
+        return out
+
+    def send_now(self, recipient: str, now: dt.datetime) -> Outcome:
+        """This week's digest to one person now, whatever their schedule (still once per week)."""
+        sub = subscription(self._svc.state, recipient)
+        local = now.astimezone(sub.zone if sub else dt.UTC)
+        return self.send(recipient, IsoWeek.of(local.date()), now=now, today=local.date())
+
+    def send(self, recipient: str, week: IsoWeek, *, now: dt.datetime, today: dt.date) -> Outcome:
+        state = self._svc.state
+        done = claims.entry(state, recipient, str(week))
+        if done and done.status in ("sent", "skipped"):  # the common case all week: no write lock needed
+            return _not_claimed(done, recipient, str(week))
+        c = claims.claim(state, recipient, str(week), now=now)
+        if c is None:
+            return _not_claimed(claims.entry(state, recipient, str(week)), recipient, str(week))
+        try:
+            dm.check_recipient(self._client, recipient)
+            channel = dm.open_dm(self._client, recipient)
+            found = dm.find_posted(self._client, channel, recipient=recipient, week=c.week) if c.attempt > 1 else None
+            if found:
+                claims.mark_sent(state, c, channel=channel, ts=found, now=now)
+                return Outcome(recipient, c.week, "recovered", found, "an earlier attempt had posted it")
+            digest = self._builder.build(recipient=recipient, week=week, today=today)
+            if not digest.accounts:
+                raise dm.Skip("no accounts visible to this recipient")
+            ts = dm.post(self._client, channel, digest, recipient=recipient)
+            claims.mark_sent(state, c, channel=channel, ts=ts, now=now)
+            return Outcome(recipient, c.week, "sent", ts)
+        except dm.Skip as exc:
+            log.info("Digest %s for %s skipped: %s", c.week, recipient, exc)
+            claims.mark(state, c, "skipped", str(exc), now=now)
+            return Outcome(recipient, c.week, "skipped", detail=str(exc))
+        except (SlackApiError, SlackClientError, OSError, RelbotError) as exc:
+            reason = _reason(exc)
+        except Exception as exc:  # a bug met by one recipient must not stop the others' digests
+            log.exception("Digest %s for %s failed unexpectedly", c.week, recipient)
+            reason = f"internal error ({type(exc).__name__})"
+        log.warning("Digest %s for %s failed (attempt %d): %s", c.week, recipient, c.attempt, reason)
+        claims.mark(state, c, "failed", reason, now=now)
+        return Outcome(recipient, c.week, "failed", detail=reason)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        return f"Slack said {exc.response.get('error') or exc.response.status_code}"
+    return str(exc) if isinstance(exc, RelbotError) else type(exc).__name__
+
+
+def _not_claimed(entry: claims.Entry | None, recipient: str, week: str) -> Outcome:
+    if entry is None or entry.status == "claimed":
+        return Outcome(recipient, week, "in_progress", detail="another sender holds the claim")
+    if entry.status == "sent":
+        return Outcome(recipient, week, "already_sent", entry.ts)
+    if entry.status == "skipped":
+        return Outcome(recipient, week, "skipped", detail=entry.error)
+    return Outcome(recipient, week, "gave_up", detail=f"{entry.attempts} attempts failed; last: {entry.error}")
+
+
+def send_due(services: Services, client: WebClient, *, now: dt.datetime, use_llm: bool | None = None) -> list[Outcome]:
+    """One sending run (cron's `relbot digest --send`, or a scheduler tick): a fresh builder, so records are
+    read once per run and never go stale in a long-lived process."""
+    return DigestSender(services, client, use_llm=use_llm).send_due(now)
