@@ -1,0 +1,172 @@
+"""`/relbot` text → a typed command, or a specific error with the closest matches.
+
+Pure and fast: the ack path calls ``parse`` without account names (no storage access before the 3-second
+ack); the worker calls it again with the known account names so ``ask``/``log`` can split
+"Harbor Foods did we send the deck?" into account and question.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from relbot.errors import RelbotError
+
+DraftKind = Literal["brief", "questions", "checklist"]
+DRAFT_KINDS: tuple[DraftKind, ...] = ("brief", "questions", "checklist")
+SUBCOMMANDS = ("brief", "questions", "checklist", "ask", "digest", "log", "link", "help")
+MAX_QUESTION_CHARS = 1_000
+MAX_NOTE_CHARS = 8_000
+MAX_ACCOUNT_CHARS = 100
+
+USAGE: dict[str, str] = {
+    "brief": "`/relbot brief ACCOUNT` — account brief: snapshot, commitments, risks, talking points",
+    "questions": "`/relbot questions ACCOUNT` — feedback questions to ask the client",
+    "checklist": "`/relbot checklist ACCOUNT` — expectations agreed, missing or contradicted",
+    "ask": "`/relbot ask ACCOUNT QUESTION` — a grounded answer from the account's history",
+    "digest": "`/relbot digest` — this week's digest",
+    "log": "`/relbot log ACCOUNT TEXT` — save a note to the account's history",
+    "link": "`/relbot link ACCOUNT` — new messages in this channel become the account's history",
+    "help": "`/relbot help` — this message",
+}
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: DraftKind
+    account: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    account: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    pass
+
+
+@dataclass(frozen=True)
+class Log:
+    account: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    account: str
+
+
+Command = Help | Draft | Ask | Digest | Log | Link
+
+
+class CommandError(RelbotError):
+    """The text is not a valid `/relbot` command; the message says what to type instead."""
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.suggestions = list(suggestions)
+        super().__init__(message)
+
+
+def help_text(topic: str | None = None) -> str:
+    if topic in USAGE:
+        return USAGE[topic]
+    lines = "\n".join(f"• {USAGE[name]}" for name in SUBCOMMANDS)
+    return f"*relbot* drafts from your accounts' history. Replies are private until you share them.\n{lines}"
+
+
+def parse(text: str, accounts: Sequence[str] = ()) -> Command:
+    """``accounts`` holds every account name and alias the user may name; empty means 'unknown yet'."""
+    word, rest = _split_first(text)
+    if not word:
+        return Help()
+    name = word.casefold()
+    if name not in SUBCOMMANDS:
+        raise _unknown_subcommand(word)
+    if name == "help":
+        return Help(rest.split()[0].casefold() if rest.split() else None)
+    if name == "digest":
+        return Digest()
+    if not rest:
+        raise CommandError(f"Which account? Usage: {USAGE[name]}")
+    if name in DRAFT_KINDS:
+        return Draft(kind=_draft_kind(name), account=_account(rest))
+    if name == "link":
+        return Link(account=_account(rest))
+    account, body = split_account(rest, accounts)
+    if name == "ask":
+        if not body:
+            raise CommandError(f"What is the question? Usage: {USAGE['ask']}")
+        return Ask(account=account, question=_bounded(body, MAX_QUESTION_CHARS, "question"))
+    if not body:
+        raise CommandError(f"What should I save? Usage: {USAGE['log']}")
+    return Log(account=account, text=_bounded(body, MAX_NOTE_CHARS, "note"))
+
+
+def split_account(rest: str, accounts: Sequence[str]) -> tuple[str, str]:
+    """("Lumen Health", "did we send it?") from 'Lumen Health did we send it?'.
+
+    A quoted name or a "NAME: text" separator is explicit; otherwise the longest known name (or alias) at the
+    start wins; failing that, the first word is taken as the account so the error can suggest real names.
+    """
+    quoted = re.match(r"""\s*["“']([^"”']+)["”']\s*(.*)""", rest, re.DOTALL)
+    if quoted:
+        return _account(quoted.group(1)), quoted.group(2).strip()
+    folded = rest.casefold()
+    for name in sorted(accounts, key=len, reverse=True):
+        key = name.casefold()
+        if folded.startswith(key) and (len(rest) == len(key) or not rest[len(key)].isalnum()):
+            return _account(rest[: len(key)]), rest[len(key) :].lstrip(" :|—-\n\t")
+    separated = re.match(r"\s*([^:|\n]{1,100}?)\s*[:|]\s*(.*)", rest, re.DOTALL)
+    if separated:
+        return _account(separated.group(1)), separated.group(2).strip()
+    first, remainder = _split_first(rest)
+    return _account(first), remainder
+
+
+def _split_first(text: str) -> tuple[str, str]:
+    parts = text.strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
+def _account(raw: str) -> str:
+    name = " ".join(raw.split())
+    if len(name) > MAX_ACCOUNT_CHARS:
+        raise CommandError(f"That account name is too long (over {MAX_ACCOUNT_CHARS} characters).")
+    return name
+
+
+def _bounded(text: str, limit: int, what: str) -> str:
+    if len(text) > limit:
+        raise CommandError(f"That {what} is too long: {len(text):,} characters (the limit is {limit:,}).")
+    return text
+
+
+def _draft_kind(name: str) -> DraftKind:
+    for kind in DRAFT_KINDS:
+        if kind == name:
+            return kind
+    raise AssertionError(name)  # unreachable: callers check membership first
+
+
+def _unknown_subcommand(word: str) -> CommandError:
+    shown = word if len(word) <= 40 else word[:40] + "…"
+    wanted = word.casefold()
+    close = difflib.get_close_matches(wanted, SUBCOMMANDS, n=3, cutoff=0.5)
+    close += [s for s in SUBCOMMANDS if len(wanted) >= 2 and s.startswith(wanted) and s not in close]
+    hint = f" Did you mean {', '.join(f'`{s}`' for s in close[:3])}?" if close else ""
+    return CommandError(
+        f"`{shown}` is not a relbot command.{hint} Try: {', '.join(SUBCOMMANDS)}.", suggestions=close[:3]
+    )

@@ -1,0 +1,19 @@
+"""Events API: App Home, mentions, and messages in linked channels (history capture)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from relbot.slack.listeners.events import app_home_opened, app_mention, channel_message
+from relbot.slack.runtime import Runtime
+
+
+def noop_ack(ack: object) -> None:
+    """Events are acknowledged automatically; the work happens in the lazy function."""
+
+
+def register(app: App, rt: Runtime) -> None:
+    app.event("app_home_opened")(ack=noop_ack, lazy=[app_home_opened.runner(rt)])
+    app.event("app_mention")(ack=noop_ack, lazy=[app_mention.runner(rt)])
+    # Every message event lands here (bolt would otherwise log unhandled ones with their text).
+    app.event("message")(ack=noop_ack, lazy=[channel_message.runner(rt)])

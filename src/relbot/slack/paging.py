@@ -1,0 +1,99 @@
+"""Split a rendered draft into messages Slack accepts: never a failed post, at worst a shortened draft.
+
+Limits per message: 50 blocks (documented) and a total amount of block text. The second is undocumented:
+Slack answers ``msg_blocks_too_long`` somewhere around 11-13k characters of block text (reported in
+slackapi/bolt-js#2509 and #2867), so a page holds at most ``PAGE_TEXT`` characters, leaving room for the
+JSON containers and link markup Slack may count. ``response_url`` takes at most 5 posts, hence
+``MAX_PAGES``; what does not fit is dropped with a note saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+
+from relbot.slack.blocks import Rendered, Unit
+from relbot.slack.sanitize import clip, escape
+
+MAX_BLOCKS = 50
+PAGE_TEXT = 7_000
+MAX_PAGES = 4  # response_url allows 5 posts; one stays free for a follow-up or an error
+FOOTER_BLOCKS = 4  # "part n of m", "n more did not fit", the Share button, and "Shared by" on a public copy
+FALLBACK_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Slack message: ``text`` is the notification fallback, ``blocks`` the JSON-ready body."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def paginate(
+    rendered: Rendered, *, footer: Sequence[Block] = (), max_pages: int = MAX_PAGES, cli_hint: str | None = None
+) -> list[Page]:
+    """Pack units into pages in order; ``footer`` (e.g. the Share button) goes on the last page."""
+    budget_blocks = MAX_BLOCKS - FOOTER_BLOCKS
+    pages: list[list[Block]] = [[]]
+    for unit in _fit_units(rendered.units, budget_blocks):
+        current = pages[-1]
+        if current and (len(current) + len(unit) > budget_blocks or _chars(current) + _chars(unit) > PAGE_TEXT):
+            pages.append([])
+        pages[-1].extend(unit)
+    dropped = len(pages) > max_pages
+    pages = pages[:max_pages]
+    out: list[Page] = []
+    for number, blocks in enumerate(pages, 1):
+        tail: list[Block] = []
+        if len(pages) > 1:
+            tail.append(_note(f"Part {number} of {len(pages)}"))
+        if dropped and number == len(pages):
+            more = f" Run `{escape(cli_hint)}` for all of it." if cli_hint else ""  # it may quote a question
+            tail.append(_note(f":scissors: The rest of this draft did not fit in Slack's message limits.{more}"))
+        if number == len(pages):
+            tail.extend(footer)
+        suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
+        out.append(Page(text=_fallback(rendered.title, suffix), blocks=[b.to_dict() for b in [*blocks, *tail]]))
+    return out
+
+
+def _fit_units(units: Iterable[Unit], budget_blocks: int) -> Iterable[Unit]:
+    """Units larger than a page (a 20,000-character claim) are split into page-sized runs of blocks."""
+    for unit in units:
+        if len(unit) <= budget_blocks and _chars(unit) <= PAGE_TEXT:
+            yield unit
+            continue
+        run: Unit = []
+        for block in unit:
+            if run and (len(run) >= budget_blocks or _chars(run) + _chars([block]) > PAGE_TEXT):
+                yield run
+                run = []
+            run.append(block)
+        if run:
+            yield run
+
+
+def _chars(blocks: Iterable[Block]) -> int:
+    return sum(_text_length(b.to_dict()) for b in blocks)
+
+
+def _text_length(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(len(v) if k in ("text", "value", "url") and isinstance(v, str) else _text_length(v)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return sum(_text_length(v) for v in value)
+    return 0
+
+
+def _note(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def _fallback(title: str, suffix: str) -> str:
+    # The fallback is what notifications and screen readers show; keep it short and free of markup.
+    return clip(escape(title), FALLBACK_CHARS - len(suffix)) + suffix

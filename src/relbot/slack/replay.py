@@ -1,0 +1,44 @@
+"""Reject a signed request seen before: a valid signature is only valid once.
+
+Bolt's RequestVerification (which runs first) rejects forged, unsigned and stale (> 5 minutes) requests;
+within those 5 minutes a captured request could still be sent again. Slack signs every delivery anew
+(retries included, except possibly an event retried within the same second: events are exempt and
+deduplicated by event id instead), so a repeated signature on a command or an interaction is never Slack's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+
+from relbot.slack.ttl_cache import TTLCache
+
+WINDOW_S = 5 * 60 + 30  # bolt accepts timestamps up to 5 minutes old
+
+
+class ReplayGuard(Middleware):
+    def __init__(self) -> None:
+        self._seen: TTLCache[bool] = TTLCache(ttl_s=WINDOW_S, max_entries=100_000)
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        if req.mode != "http":  # Socket Mode traffic is not signed per request
+            return next()
+        if req.body.get("type") == "event_callback":
+            # Events are deduplicated by event_id (StateDB.claim_event), which also covers a replay; and a
+            # Slack retry sent within the same second would carry the same signature as the original.
+            return next()
+        signature = _header(req, "x-slack-signature")
+        if signature:
+            if self._seen.get(signature):
+                return BoltResponse(status=401, body='{"error":"replayed request"}')
+            self._seen.put(signature, True)
+        return next()
+
+
+def _header(req: BoltRequest, name: str) -> str | None:
+    values = req.headers.get(name) or []
+    return values[0] if values else None

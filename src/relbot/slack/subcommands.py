@@ -1,0 +1,81 @@
+"""What each `/relbot` subcommand does once parsed and once the user and conversation passed the checks.
+
+``ROUTES`` is the dispatch table: a new subcommand is a parser case in ``commands.py`` and one entry here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from relbot.errors import RelbotError
+from relbot.slack.commands import Ask, Command, Digest, Draft, Help, Link, Log, help_text
+from relbot.slack.delivery import Destination
+from relbot.slack.drafts import LABELS, DraftRequest
+from relbot.slack.flows import deliver_draft
+from relbot.slack.paging import Page
+from relbot.slack.runtime import Runtime
+from relbot.slack.sanitize import escape
+
+
+def receipt(command: Command) -> str:
+    """The ack's one-line answer: immediate, and free of any account data."""
+    if isinstance(command, Draft):
+        return f":hourglass_flowing_sand: Drafting the {LABELS[command.kind]} for *{escape(command.account)}*…"
+    if isinstance(command, Ask):
+        return ":hourglass_flowing_sand: Looking through the account's history…"
+    return ":hourglass_flowing_sand: On it…"
+
+
+def run_subcommand(rt: Runtime, command: Command, dest: Destination) -> None:
+    ROUTES[type(command)](rt, command, dest)
+
+
+def _help(rt: Runtime, command: Help, dest: Destination) -> None:
+    rt.delivery.say(dest, help_text(command.topic))
+
+
+def _draft(rt: Runtime, command: Draft, dest: Destination) -> None:
+    account = rt.access.resolve(dest.user_id, command.account)
+    deliver_draft(rt, DraftRequest(command.kind, account.name), dest)
+
+
+def _ask(rt: Runtime, command: Ask, dest: Destination) -> None:
+    account = rt.access.resolve(dest.user_id, command.account)
+    deliver_draft(rt, DraftRequest("ask", account.name, command.question), dest)
+
+
+def _log(rt: Runtime, command: Log, dest: Destination) -> None:
+    account = rt.access.resolve(dest.user_id, command.account)
+    rt.capture.save_note(account=account.name, user_id=dest.user_id, text=command.text)
+    rt.delivery.say(dest, f":memo: Saved your note to *{escape(account.name)}*'s history.")
+
+
+def _link(rt: Runtime, command: Link, dest: Destination) -> None:
+    account = rt.access.resolve(dest.user_id, command.account)
+    channel = rt.access.check_channel(dest.channel_id or "")
+    if channel.is_im:
+        raise RelbotError("Direct messages cannot be linked; run `/relbot link` in the account's channel.")
+    rt.services.state.link_channel(account.name, channel.id, linked_by=dest.user_id)
+    text = f":link: Linked this channel to *{escape(account.name)}*: new messages here become its history."
+    if not channel.is_member:
+        text += " Invite me (`/invite @relbot`) so I can read them."
+    rt.delivery.say(dest, text)
+
+
+def _digest(rt: Runtime, command: Digest, dest: Destination) -> None:
+    """This week's digest of the accounts this user may see, privately (it spans teams: no Share button)."""
+    from relbot.digest.blocks import message
+    from relbot.digest.content import build_digest
+    from relbot.digest.weeks import IsoWeek
+
+    today = dt.date.today()
+    digest = build_digest(rt.services, recipient=dest.user_id, week=IsoWeek.of(today), today=today)
+    text, blocks = message(digest)
+    rt.delivery.send(dest, [Page(text=text, blocks=blocks)])
+
+
+ROUTES: dict[type, Callable[[Runtime, Any, Destination], None]] = {
+    Help: _help, Draft: _draft, Ask: _ask, Log: _log, Link: _link, Digest: _digest,
+}

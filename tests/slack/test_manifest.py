@@ -1,0 +1,42 @@
+"""app_manifest.yml creates the app as the code expects it: the command, shortcuts, events and scopes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from relbot.slack.views import BRIEF_CALLBACK, SAVE_CALLBACK
+
+MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
+
+
+def manifest() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    return data
+
+
+def test_command_shortcuts_home_and_assistant_are_declared() -> None:
+    features = manifest()["features"]
+    assert [c["command"] for c in features["slash_commands"]] == ["/relbot"]
+    assert {(s["type"], s["callback_id"]) for s in features["shortcuts"]} == {
+        ("message", SAVE_CALLBACK), ("global", BRIEF_CALLBACK)}
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert "assistant_view" in features
+
+
+def test_events_interactivity_and_socket_mode() -> None:
+    settings = manifest()["settings"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention", "app_home_opened", "assistant_thread_started", "assistant_thread_context_changed",
+        "message.channels", "message.groups", "message.im"}
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+
+
+def test_only_the_scopes_relbot_uses() -> None:
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert scopes == {"commands", "chat:write", "users:read", "channels:read", "groups:read", "im:read",
+                      "mpim:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
+                      "assistant:write"}
