@@ -12,17 +12,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.digest.fake_dm import DigestSlack
 from tests.slack.conftest import GENERAL, SAM, SECRET, TOKEN
 from tests.support.chroma_server import ChromaServer, free_port
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackSender
 
 
-def _env(data_dir: Path, models_dir: Path, chroma: ChromaServer, slack: FakeSlack) -> dict[str, str]:
+def _env(data_dir: Path, models_dir: Path, chroma: ChromaServer, slack: DigestSlack) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "RELBOT_"))}
     env.update({
         "RELBOT_DATA_DIR": str(data_dir), "RELBOT_MODELS_DIR": str(models_dir), "RELBOT_CHROMA_URL": chroma.url,
         "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack.api_url,
+        "RELBOT_SCHEDULER": "1",  # on both replicas: the delivery ledger must keep digests exactly-once
     })
     return env
 
@@ -46,14 +47,16 @@ def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[str], SlackSender]:
 
 
 @pytest.fixture()
-def replicas(tmp_path: Path, models_dir: Path) -> Iterator[tuple[FakeSlack, SlackSender, SlackSender]]:
+def replicas(tmp_path: Path, models_dir: Path) -> Iterator[tuple[DigestSlack, SlackSender, SlackSender]]:
     chroma = ChromaServer(tmp_path / "chroma").start()
-    slack = FakeSlack().start()
+    slack = DigestSlack().start()
     slack.add_user(SAM, "Sam Ortega")
     slack.add_channel(GENERAL, "general")
     env = _env(tmp_path / "shared-state", models_dir, chroma, slack)
-    subprocess.run([sys.executable, "-m", "relbot", "accounts", "add", "Orbit Labs", "--tier", "gold"],
-                   env=env, check=True, capture_output=True)
+    for command in (["accounts", "add", "Orbit Labs", "--tier", "gold"],
+                    # Due since Monday 00:00 UTC of the current week: both schedulers find it due at start.
+                    ["digest", "subscribe", SAM, "--day", "mon", "--time", "00:00", "--tz", "UTC"]):
+        subprocess.run([sys.executable, "-m", "relbot", *command], env=env, check=True, capture_output=True)
     procs = []
     try:
         first, a = _serve(env)
@@ -70,7 +73,7 @@ def replicas(tmp_path: Path, models_dir: Path) -> Iterator[tuple[FakeSlack, Slac
     assert not (tmp_path / "shared-state" / "chroma").exists(), "replicas must use the server, not a local store"
 
 
-def test_what_one_replica_stores_the_other_reads(replicas: tuple[FakeSlack, SlackSender, SlackSender]) -> None:
+def test_what_one_replica_stores_the_other_reads(replicas: tuple[DigestSlack, SlackSender, SlackSender]) -> None:
     slack, a, b = replicas
     logged = a.command("log Orbit Labs Kofi approved the Q3 media plan and asked for weekly reports on Fridays",
                        user=SAM, channel=GENERAL, response_url=slack.response_url("log"))
@@ -83,3 +86,12 @@ def test_what_one_replica_stores_the_other_reads(replicas: tuple[FakeSlack, Slac
     [answer] = slack.wait_for("response_url", where=lambda c: c.path.endswith("/ask"), timeout=120)
     assert "Q3 media plan" in answer.text()
     assert answer.args.get("response_type") == "ephemeral"
+
+
+def test_both_replicas_schedulers_send_the_weekly_digest_once(
+    replicas: tuple[DigestSlack, SlackSender, SlackSender],
+) -> None:
+    slack, _, _ = replicas
+    slack.wait_for("chat.postMessage", where=lambda c: c.args.get("channel") == f"D{SAM}", timeout=120)
+    time.sleep(5)  # give the slower replica's first tick time to (not) post a second copy
+    assert len(slack.delivered_to(SAM)) == 1

@@ -6,10 +6,13 @@ import argparse
 import logging
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relbot.cli_support import services
 from relbot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from relbot.services import Services
 
 log = logging.getLogger("relbot")
 
@@ -43,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
                     lazy_runner=worker.runner() if worker else None)
     if worker:
         worker.start()  # it loads the store and the model now, so the first user's draft does not pay for it
+    scheduler = _start_digest_scheduler(svc, app) if svc.settings.scheduler_enabled else None
     # SIGTERM (a process manager stopping relbot) unwinds like Ctrl-C, so the worker is stopped too.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
@@ -53,9 +57,19 @@ def run(args: argparse.Namespace) -> int:
             serve_http(app, host=args.host, port=args.port, on_ready=lambda url: print(
                 f"relbot: serving Slack requests at {url}; Ctrl-C stops.", file=sys.stderr))
     finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
         if worker:
             worker.stop()
     return 0
+
+
+def _start_digest_scheduler(svc: Services, app: Any) -> Any:
+    """Run on one replica (or all: the delivery ledger keeps each digest exactly-once), or use cron instead."""
+    from relbot.digest.scheduler import start_scheduler
+
+    print("relbot: weekly digest scheduler on (RELBOT_SCHEDULER).", file=sys.stderr)
+    return start_scheduler(svc, app.client)
 
 
 def _exit_on_sigterm(signum: int, frame: Any) -> None:
