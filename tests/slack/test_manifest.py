@@ -38,5 +38,5 @@ def test_events_interactivity_and_socket_mode() -> None:
 def test_only_the_scopes_relbot_uses() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == {"commands", "chat:write", "users:read", "channels:read", "groups:read", "im:read",
-                      "mpim:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
+                      "im:write", "mpim:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
                       "assistant:write"}
