@@ -18,9 +18,11 @@ def test_fifty_megabyte_transcript_is_refused_cheaply(tmp_path: Path, models_dir
     small = tmp_path / "2026-05-02-note.md"
     small.write_text("# Note\n\nThe client approved the plan.\n")
     env = {**os.environ, "RELBOT_DATA_DIR": str(tmp_path / "data"), "RELBOT_MODELS_DIR": str(models_dir)}
+    # VmHWM is this process's own peak; ru_maxrss would also count the pytest parent it was forked from.
     code = (
-        "import resource, sys; from relbot.cli import main; rc = main(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(rc)"
+        "import re, sys; from relbot.cli import main; rc = main(sys.argv[1:]); "
+        "status = open('/proc/self/status').read(); "
+        "print(re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr); sys.exit(rc)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, "ingest", str(big), str(small), "--account", "Big Co", "--json"],
