@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -88,3 +89,34 @@ class OnnxMiniLM:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         normalised: Vectors = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
         return normalised
+
+
+class QueryCache:
+    """An embedder that remembers the vectors of single short texts: search queries. The drafts ask the same
+    checklist questions of every account, and embedding one costs more than a filtered Chroma query; a batch
+    (ingestion) or a long text goes straight through."""
+
+    def __init__(self, inner: Embedder, *, size: int = 1024, max_chars: int = 1000) -> None:
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self._inner = inner
+        self._size = size
+        self._max_chars = max_chars
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if len(texts) != 1 or len(texts[0]) > self._max_chars:
+            return self._inner.embed(texts)
+        text = texts[0]
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+        if vector is None:
+            vector = self._inner.embed([text])  # a batch of one, as without the cache: the same vector
+            with self._lock:
+                self._vectors[text] = vector
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
+        return vector.copy()  # callers own what they get

@@ -1,20 +1,31 @@
-"""Lexical (BM25) index over one account's records, built with bm25s."""
+"""Lexical (BM25) index over one account's records.
+
+A small inverted index in numpy rather than a library: an account holds thousands of records, not
+millions, and `relbot search` is a cold process, so importing scipy (which bm25s needs) cost more than
+scoring ever does.
+"""
 
 from __future__ import annotations
 
-import logging
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
-import bm25s
 import numpy as np
-from bm25s.stopwords import STOPWORDS_EN
-
-# bm25s logs index builds at DEBUG on its own logger; client text never goes to logs.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+import numpy.typing as npt
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_STOP = frozenset(STOPWORDS_EN)
+# bm25s' English stop words (the library this index replaced).
+_STOP = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not",
+        "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was",
+        "will", "with",
+    }
+)  # fmt: skip
+K1 = 1.5
+B = 0.75
 
 
 def tokenize(text: str) -> list[str]:
@@ -32,16 +43,55 @@ def _stem(word: str) -> str:
 class LexicalIndex:
     def __init__(self, texts: Sequence[str]) -> None:
         self._size = len(texts)
-        corpus = [tokenize(t) or ["\x00empty"] for t in texts]
-        self._vocab = {token for doc in corpus for token in doc}
-        self._bm25 = bm25s.BM25()
-        if corpus:
-            self._bm25.index(corpus, show_progress=False)
+        docs = [Counter(tokenize(t)) for t in texts]
+        lengths = np.array([sum(d.values()) for d in docs], dtype=np.float32)
+        average = float(lengths.mean()) if self._size and lengths.mean() > 0 else 1.0
+        norms = K1 * (1 - B + B * lengths / average)
+        postings: dict[str, list[tuple[int, int]]] = {}
+        for i, doc in enumerate(docs):
+            for term, tf in doc.items():
+                postings.setdefault(term, []).append((i, tf))
+        # Each posting carries its final BM25 contribution, so a query is only a few numpy adds.
+        self._postings: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = {}
+        for term, entries in postings.items():
+            ids = np.array([i for i, _ in entries], dtype=np.int64)
+            tfs = np.array([tf for _, tf in entries], dtype=np.float32)
+            idf = math.log(1 + (self._size - len(entries) + 0.5) / (len(entries) + 0.5))
+            self._postings[term] = (ids, (idf * tfs / (tfs + norms[ids])).astype(np.float32))
 
     def search(self, query: str, limit: int) -> list[tuple[int, float]]:
         """(position in the indexed texts, score) best first; only documents sharing a query term."""
-        terms = [t for t in tokenize(query) if t in self._vocab]
-        if not terms or not self._size:
+        terms = [t for t in dict.fromkeys(tokenize(query)) if t in self._postings]
+        if not terms or not self._size or limit <= 0:
             return []
-        docs, scores = self._bm25.retrieve([terms], k=min(limit, self._size), show_progress=False)
-        return [(int(d), float(s)) for d, s in zip(np.ravel(docs), np.ravel(scores), strict=True) if s > 0]
+        scores = np.zeros(self._size, dtype=np.float32)
+        for term in terms:
+            ids, weights = self._postings[term]
+            scores[ids] += weights
+        matched = np.flatnonzero(scores > 0)
+        if len(matched) > limit:
+            matched = matched[np.argpartition(-scores[matched], limit - 1)[:limit]]
+        best = matched[np.lexsort((matched, -scores[matched]))]
+        return [(int(i), float(scores[i])) for i in best]
+
+
+# How people phrase a question about a conversation ("What did Dana think of...", "Summarise the
+# discussion about..."): these words say what kind of answer is wanted, not what it is about, and in
+# call transcripts they match every chunk where someone thinks, says or discusses anything.
+_QUESTION_FRAME = re.compile(
+    r"^\s*(?:(?:please\s+)?(?:summari[sz]e|describe|explain|tell\s+me|list)\b"
+    r"|(?:what|why|how|who|when|where|which)(?:\s+(?:is|are|was|were|do|does|did|has|have|had|would|should"
+    r"|could|can|will)\b)?)",
+    re.IGNORECASE,
+)
+_ASKING_WORDS = re.compile(
+    r"\b(?:think|thinks|thought|say|says|said|mention(?:s|ed)?|discuss(?:es|ed|ing)?|discussions?"
+    r"|talk(?:s|ed|ing)?\s+about|opinions?|views?)\b",
+    re.IGNORECASE,
+)
+
+
+def query_focus(query: str) -> str:
+    """The part of a question that names its subject; the question itself when nothing is left."""
+    focused = " ".join(_ASKING_WORDS.sub(" ", _QUESTION_FRAME.sub(" ", query)).split())
+    return focused if _WORD.search(focused.lower()) else query

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relbot.config import Settings
-from relbot.embeddings import OnnxMiniLM
+from relbot.drafting.pinned import PinnableStore
+from relbot.embeddings import OnnxMiniLM, QueryCache
 from relbot.ingest.pipeline import Ingestor
 from relbot.knowledge import default_knowledge_dir
 from relbot.retrieval import Retriever
-from relbot.store.chroma import VectorStore, connect
+from relbot.store.chroma import connect
 from relbot.store.state import StateDB
 
 if TYPE_CHECKING:
@@ -44,14 +45,15 @@ class Services:
             return OnnxMiniLM(self.settings.models_dir)
 
     @cached_property
-    def store(self) -> VectorStore:
+    def store(self) -> PinnableStore:
         with self._lock:
             client = connect(chroma_dir=self.settings.chroma_dir, chroma_url=self.settings.chroma_url)
-            return VectorStore(client, self.embedder)
+            return PinnableStore(client, self.embedder)
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder)
+        # Queries repeat (every draft asks each account the same checklist questions): embed each once.
+        return Retriever(self.store, QueryCache(self.embedder))
 
     @cached_property
     def ingestor(self) -> Ingestor:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from relbot.analysis import playbook
 from relbot.analysis.contradictions import Hit, conflict, shared_attribute
@@ -17,6 +19,7 @@ from relbot.analysis.dates import dates_in
 from relbot.analysis.gist import kind_label
 from relbot.analysis.text import Sentence, all_sentences, clip, is_question
 from relbot.analysis.values import CADENCE_CUE, cadence_values, describe, fee_values
+from relbot.analysis.wordindex import WordIndex
 from relbot.drafting.models import ChecklistEntry, ChecklistStatus, Claim
 from relbot.knowledge import ChecklistItem
 from relbot.models import Record, SourceKind
@@ -35,6 +38,12 @@ _EXTRA = {
     "reporting_cadence": re.compile(r"\bhow often\b|\bhear from (?:you|us)\b|\bstatus (?:reporting|updates?)\b", re.I),
     "success_metrics": re.compile(r"\bsuccess metrics?\b|\bwhat good looks like\b|\bknow it when we see it\b", re.I),
 }
+# What a sentence must contain for an item to take it without any of its keywords: the _EXTRA cues, and for the
+# cadence a report word (_REPORTING, see _states). Lowercase substrings, any one of which is needed.
+_KEYWORDLESS_HINTS = {
+    "reporting_cadence": ("how often", "hear from ", "status ", "report", "update", "results email"),
+    "success_metrics": ("success metric", "what good looks like", "know it when we see it"),
+}
 # Keywords that also occur in unrelated talk ("17 products have a missing GTIN", "will brief the CFO").
 _WEAK = {"product", "products", "brief", "assets", "handover", "schedule", "phase", "kickoff", "dashboard",
          "analytics", "invoice", "billing", "target", "aim", "outcome", "fee", "fees"}
@@ -46,20 +55,30 @@ _KIND_RANK = {SourceKind.NOTE: 0, SourceKind.EMAIL: 1, SourceKind.TRANSCRIPT: 2,
               SourceKind.SLACK: 4}
 
 
-def _keyword_re(keyword: str) -> re.Pattern[str]:
+@dataclass(frozen=True)
+class _Keyword:
+    pattern: re.Pattern[str]
+    weight: float
+    words: tuple[str, ...]  # lowercased: every one is in any text the pattern matches
+
+
+@lru_cache(maxsize=512)  # the playbook's keywords, compiled once per process rather than once per brief
+def _keyword(keyword: str, weight: float) -> _Keyword:
     """ "monthly report" also matches "monthly performance report": up to two words may sit between."""
     words = [re.escape(w) for w in keyword.split()]
-    return re.compile(r"\b" + r"\W+(?:\w+\W+){0,2}?".join(words) + r"s?\b", re.I)
+    pattern = re.compile(r"\b" + r"\W+(?:\w+\W+){0,2}?".join(words) + r"s?\b", re.I)
+    # A non-ASCII keyword may match text its lowercase form does not contain ("ſ" matches "s"): no shortcut.
+    return _Keyword(pattern, weight, tuple(w.lower() for w in keyword.split()) if keyword.isascii() else ())
 
 
-def _matches(item: ChecklistItem, s: Sentence, patterns: list[tuple[re.Pattern[str], float]]) -> float:
+def _matches(s: Sentence, keywords: list[_Keyword], in_section: bool) -> float:
     """Keyword weight in the sentence (a common word alone, "product", counts half); a sentence under a
-    "## Budget" heading is about the budget whatever its words."""
+    "## Budget" heading is about the budget whatever its words. ``keywords``: those that may occur in it."""
     spans: dict[tuple[int, int], float] = {}
-    for pattern, weight in patterns:
-        for m in pattern.finditer(s.text):  # "product" and "products" both match "products": count it once
-            spans[m.span()] = max(spans.get(m.span(), 0.0), weight)
-    return sum(spans.values()) + (SECTION_WEIGHT if any(p.search(s.section) for p, _ in patterns) else 0.0)
+    for k in keywords:
+        for m in k.pattern.finditer(s.text):  # "product" and "products" both match "products": count it once
+            spans[m.span()] = max(spans.get(m.span(), 0.0), k.weight)
+    return sum(spans.values()) + (SECTION_WEIGHT if in_section else 0.0)
 
 
 def _values(item: ChecklistItem, text: str) -> dict[str, str]:
@@ -89,15 +108,37 @@ def _quote(s: Sentence) -> Claim:
     return Claim(text=f"{who}“{clip(s.text, 240)}”", citations=[s.record.citation()])
 
 
+def _candidates(keywords: list[_Keyword], index: WordIndex) -> dict[int, list[_Keyword]]:
+    """Sentence index -> the keywords whose words all occur in it (the only ones whose regex can match)."""
+    found: dict[int, list[_Keyword]] = {}
+    for k in keywords:
+        for i in index.containing_all(k.words):
+            found.setdefault(i, []).append(k)
+    return found  # each list in the keywords' order, as they were visited
+
+
 def check_item(
-    item: ChecklistItem, sents: list[Sentence], ranked: dict[str, int], names: frozenset[str] = frozenset()
+    item: ChecklistItem, sents: list[Sentence], ranked: dict[str, int], names: frozenset[str] = frozenset(),
+    index: WordIndex | None = None,
 ) -> ChecklistEntry:
-    patterns = [(_keyword_re(k), 0.5 if k in _WEAK else 1.0) for k in item.keywords]
+    """``index``: a WordIndex over ``sents``' texts, shared by the items of one checklist."""
+    keywords = [_keyword(k, 0.5 if k in _WEAK else 1.0) for k in item.keywords]
+    index = index or WordIndex([s.text for s in sents])
+    present = _candidates(keywords, index)
     extra = _EXTRA.get(item.id)
+    # The sentences this item may take though they name none of its keywords (see _EXTRA and _states).
+    hints = _KEYWORDLESS_HINTS.get(item.id, ())
+    keywordless = frozenset().union(*(index.containing(h) for h in hints)) if hints else frozenset()
     stated: list[Hit] = []
     gaps: list[Sentence] = []
-    for s in sents:
-        hits = _matches(item, s, patterns)
+    sections: dict[str, bool] = {}  # a note has a handful of headings: test each once, not once per sentence
+    for i, s in enumerate(sents):
+        if s.section not in sections:
+            sections[s.section] = any(k.pattern.search(s.section) for k in keywords)
+        found = present.get(i)
+        if found is None and not sections[s.section] and i not in keywordless:
+            continue  # no keyword, no heading: the sentence cannot be about the item
+        hits = _matches(s, found or [], sections[s.section])
         if not hits and not (extra and extra.search(s.text)) and not _states(item, s, hits, names):
             continue
         if is_question(s.text) or _NOT_AGREED.search(s.text):
@@ -140,8 +181,9 @@ def checklist(
     """``search`` ranks records for an item (retrieval); ``names`` are the people's first and full names,
     which an approvals or contact sentence must mention."""
     sents = all_sentences(records)
+    index = WordIndex([s.text for s in sents])
     entries = []
     for item in items:
         ranked = {rid: i for i, rid in enumerate(search(f"{item.label}: {', '.join(item.keywords)}"))} if search else {}
-        entries.append(check_item(item, sents, ranked, names))
+        entries.append(check_item(item, sents, ranked, names, index))
     return entries

@@ -77,7 +77,30 @@ def _overlap(sentence: Sentence, topic: set[str]) -> int:
     return len(topic & terms(sentence.text))
 
 
-def _evidence(group: _Group, sents: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+@dataclass(frozen=True)
+class _Cue:
+    """A sentence that could be evidence for some promise: read once per ledger, not once per promise."""
+
+    sentence: Sentence
+    day: dt.date
+    done: bool  # reads as a delivery ("attached", "went live") with no sign it did not happen
+    chased: bool  # reads as a chase or a slip ("still waiting", "slipped")
+
+
+def _cues(sents: list[Sentence]) -> list[_Cue]:
+    """The sentences with a delivery or chase cue, in order; questions never are evidence."""
+    out: list[_Cue] = []
+    for s in sents:
+        if is_question(s.text):
+            continue
+        done = bool(_DONE.search(s.text)) and not _NOT_DONE.search(s.text)
+        chased = bool(_CHASED.search(s.text))
+        if done or chased:
+            out.append(_Cue(s, s.record.date or dt.date.min, done, chased))
+    return out
+
+
+def _evidence(group: _Group, cues: list[_Cue]) -> tuple[list[Sentence], list[Sentence]]:
     """(fulfilment sentences, chase-or-slip sentences) after the promise was first made."""
     start = min(p.sentence.record.date or dt.date.min for p in group.promises)
     said = {(p.sentence.record.id, p.sentence.index) for p in group.promises}
@@ -85,14 +108,13 @@ def _evidence(group: _Group, sents: list[Sentence]) -> tuple[list[Sentence], lis
     chased: list[Sentence] = []
     # A bare action item needs a closer match than a promise made to the client before a chase counts.
     chase_overlap = 1 if any(p.stated for p in group.promises) else min(2, len(group.topic))
-    for s in sents:
-        if (s.record.id, s.index) in said or (s.record.date or dt.date.min) < start or is_question(s.text):
+    for cue in cues:
+        s = cue.sentence
+        if cue.day < start or (s.record.id, s.index) in said:
             continue
-        if _DONE.search(s.text) and not _NOT_DONE.search(s.text) and _overlap(s, group.topic) >= min(
-            2, len(group.topic)
-        ):
+        if cue.done and _overlap(s, group.topic) >= min(2, len(group.topic)):
             done.append(s)
-        elif _CHASED.search(s.text) and _overlap(s, group.topic) >= chase_overlap:
+        elif cue.chased and _overlap(s, group.topic) >= chase_overlap:
             chased.append(s)
     if done:  # later mentions of the delivered thing are about something else
         first = min(s.record.date or dt.date.min for s in done)
@@ -113,10 +135,11 @@ def ledger(records: list[Record], people: People, as_of: dt.date) -> list[Commit
                    key=lambda r: (r.date or dt.date.min, r.source, r.position))
     sents = all_sentences(dated)
     found = [p for s in sents if (p := find_promise(s, people))]
+    cues = _cues(sents)
     out: list[Commitment] = []
     for group in _group(found):
         best = group.best()
-        done, chased = _evidence(group, sents)
+        done, chased = _evidence(group, cues)
         overdue = group.due is not None and group.due < as_of
         if overdue and not done and not chased and not any(p.stated for p in group.promises):
             continue  # a meeting-note action item nobody mentioned again: its fate is unknown, not broken

@@ -39,7 +39,7 @@ def _client_voiced(signal: Signal, people: People) -> bool:
     return any(people.side(n) == "client" and n.split()[0] in s.text for n in people.names())
 
 
-def _context(signal: Signal, sents: list[Sentence], vocab: Vocabulary, people: People) -> set[str]:
+def _context(signal: Signal, own: list[Sentence], vocab: Vocabulary, people: People) -> set[str]:
     """Topic words around the cue: its paragraph or speaker turn and the record's title, widened to the
     neighbouring paragraphs or turns when those say too little ("And you'll keep an eye on it.")."""
     s = signal.sentence
@@ -48,7 +48,6 @@ def _context(signal: Signal, sents: list[Sentence], vocab: Vocabulary, people: P
     def useful(text: str) -> set[str]:
         return {t for t in vocab.terms(text) - drop if vocab.df(t) >= 2}  # a word said once names no subject
 
-    own = [n for n in sents if n.record.id == s.record.id]
     found = useful(" ".join(n.text for n in own if n.block == s.block) + "\n" + _title(s.record))
     if len(found) < 2:
         found |= useful(" ".join(n.text for n in own if abs(n.block - s.block) == 1))
@@ -107,7 +106,10 @@ def concerns(records: list[Record], people: People, as_of: dt.date) -> list[Conc
             if held is None or signal.intensity > held.intensity:
                 strongest[sentence.record.id] = signal  # one mention per record: its strongest sentence
     signals = sorted(strongest.values(), key=lambda s: (s.sentence.record.date or dt.date.min))
-    contexts = [_context(s, sents, vocab, people) for s in signals]
+    by_record: dict[str, list[Sentence]] = {}  # each signal reads around itself in its own record only
+    for sentence in sents:
+        by_record.setdefault(sentence.record.id, []).append(sentence)
+    contexts = [_context(s, by_record[s.sentence.record.id], vocab, people) for s in signals]
     cues = [vocab.terms(s.sentence.text) & ctx for s, ctx in zip(signals, contexts, strict=True)]
     out: list[Concern] = []
     for topic in _topics(contexts, cues, vocab):
@@ -115,18 +117,18 @@ def concerns(records: list[Record], people: People, as_of: dt.date) -> list[Conc
         out.append(Concern(
             topic=" & ".join(vocab.display(t) for t in topic.labels),
             trend=trend([(s.sentence.record.date or as_of, s.intensity) for s in mentions], as_of),
-            mentions=[Claim(text=_mention(s, sents), citations=[s.sentence.record.citation()]) for s in mentions],
+            mentions=[Claim(text=_mention(s, by_record[s.sentence.record.id]), citations=[s.sentence.record.citation()])
+                      for s in mentions],
         ))
     order = {ConcernTrend.GROWING: 0, ConcernTrend.NEW: 1, ConcernTrend.STEADY: 2, ConcernTrend.EASING: 3}
     return sorted(out, key=lambda c: (order[c.trend], -len(c.mentions), c.topic))
 
 
-def _mention(signal: Signal, sents: list[Sentence]) -> str:
+def _mention(signal: Signal, own: list[Sentence]) -> str:
     """The cue sentence, with the next one of its paragraph when it alone says little ("Rachel was frustrated.")."""
     s = signal.sentence
     text = s.text
     if len(text.split()) < 6:
-        following = [n.text for n in sents if n.record.id == s.record.id and n.index == s.index + 1
-                     and n.block == s.block]
+        following = [n.text for n in own if n.index == s.index + 1 and n.block == s.block]
         text = " ".join([text, *following])
     return f"{s.speaker}: {clip(text)}" if s.speaker else clip(text)

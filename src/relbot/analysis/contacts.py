@@ -107,8 +107,11 @@ def points_of_contact(account: Account, changes: list[ContactChange]) -> dict[Si
     return current
 
 
-def contacts(records: list[Record], account: Account, people: People) -> list[Contact]:
-    changes = contact_changes(records, people)
+def contacts(
+    records: list[Record], account: Account, people: People, changes: list[ContactChange] | None = None
+) -> list[Contact]:
+    """``changes``: contact_changes(records, people), when the caller has it already."""
+    changes = contact_changes(records, people) if changes is None else changes
     current = points_of_contact(account, changes)
     titles = roles(records, people)
     role: dict[str, str] = {}

@@ -67,6 +67,6 @@ def analyze(records: list[Record], account: Account, as_of: dt.date, cadence: Ca
     ))
     return Analysis(
         account=account, as_of=as_of, records=history, people=who, changes=changes, points_of_contact=poc,
-        contacts=contacts(history, account, who), ledger=full, commitments=shown, concerns=worries,
+        contacts=contacts(history, account, who, changes), ledger=full, commitments=shown, concerns=worries,
         health=score, last_contact=last_contact(history, as_of),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from relbot.analysis.people import People
 from relbot.analysis.text import terms
@@ -14,12 +15,16 @@ from relbot.models import Record
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 _WORD = re.compile(r"[a-z]+")
+_SURFACE = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
 
 
 def acronyms(texts: list[str]) -> dict[str, str]:
     """{"cost per lead": "cpl"}: an all-caps token and the phrase its letters start, both used at least twice."""
     caps = Counter(a for t in texts for a in _ACRONYM.findall(t))
     words = [w for t in texts for w in _WORD.findall(t.lower().replace("-", " "))]
+    # One letter per word: the phrases an acronym could abbreviate are where its letters occur in this string,
+    # found by a string search instead of joining every window of words.
+    initials = "".join(w[0] for w in words)
     found: dict[str, str] = {}
     for acronym, count in caps.items():
         n = len(acronym)
@@ -27,14 +32,33 @@ def acronyms(texts: list[str]) -> dict[str, str]:
             continue
         letters = acronym.lower()
         phrases = Counter(
-            " ".join(words[i : i + n]) for i in range(len(words) - n + 1)
-            if "".join(w[0] for w in words[i : i + n]) == letters and len(words[i]) > 2 and len(words[i + n - 1]) > 2
+            " ".join(words[i : i + n]) for i in _occurrences(initials, letters)
+            if len(words[i]) > 2 and len(words[i + n - 1]) > 2
         )
         if phrases:
             phrase, seen = phrases.most_common(1)[0]
             if seen >= 2:
                 found[phrase] = letters
     return found
+
+
+def _occurrences(text: str, part: str) -> Iterator[int]:
+    """Every start of ``part`` in ``text``, overlapping ones included, in order."""
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
+@lru_cache(maxsize=50_000)
+def _stems(word: str) -> tuple[str, ...]:
+    """A word's stems; the same few thousand words recur across an account's records."""
+    return tuple(tokenize(word))
+
+
+@lru_cache(maxsize=1024)
+def _phrase_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(phrase)}\b")
 
 
 class Vocabulary:
@@ -46,11 +70,12 @@ class Vocabulary:
         self._df: Counter[str] = Counter()
         self._surface: dict[str, Counter[str]] = {}
         for text in texts:
-            normal = self.normalize(text)
-            self._df.update(terms(normal))
-            for word in re.findall(r"[A-Za-z0-9]+(?:['’][a-z]+)?", text):
-                for stem in tokenize(word):
-                    self._surface.setdefault(stem, Counter())[word if word.isupper() else word.lower()] += 1
+            self._df.update(terms(self.normalize(text)))
+        # Each distinct word stemmed once, with its count: a Counter keeps first-seen order, so ties in
+        # display() still go to the form met first.
+        for word, count in Counter(w for text in texts for w in _SURFACE.findall(text)).items():
+            for stem in _stems(word):
+                self._surface.setdefault(stem, Counter())[word if word.isupper() else word.lower()] += count
         self._n = max(1, len(texts))
         self.account_terms = {t for r in records[:1] for t in tokenize(r.account)}
 
@@ -61,7 +86,7 @@ class Vocabulary:
     def normalize(self, text: str) -> str:
         text = text.lower().replace("-", " ")
         for phrase, acronym in self.aliases.items():
-            text = re.sub(rf"\b{re.escape(phrase)}\b", acronym, text)
+            text = _phrase_re(phrase).sub(acronym, text)
         return text
 
     def terms(self, text: str) -> set[str]:

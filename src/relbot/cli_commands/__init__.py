@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from relbot.cli_commands import accounts, demo, digest, drafts, ingest, knowledge, search, serve
+from relbot.cli_commands import accounts, demo, digest, drafts, eval, ingest, knowledge, search, serve
 
 COMMANDS: list[Callable[[Any], None]] = [
     demo.register,
@@ -15,5 +15,6 @@ COMMANDS: list[Callable[[Any], None]] = [
     digest.register,
     accounts.register,
     knowledge.register,
+    eval.register,
     serve.register,
 ]

@@ -68,7 +68,10 @@ class DraftService:
         found = self._svc.state.resolve_account(account)
         day = as_of or dt.date.today()
         kdir = self._svc.knowledge_dir
-        analysis = analyze(self._svc.store.account_records(found.name), found, day, load_cadence(kdir))
+        # The retriever's index of the account holds its records, current as of this call (and cached, so a
+        # repeated draft reads none from Chroma); the checklist's searches below then need no id check each.
+        records = self._svc.retriever.account_index(found.name).records
+        analysis = analyze(records, found, day, load_cadence(kdir))
         items = load_checklist(kdir)
 
         def search(query: str, limit: int) -> list[SearchHit]:
@@ -76,8 +79,9 @@ class DraftService:
             return [h for h in hits if h.date is None or h.date <= day]
 
         names = frozenset(n for full in analysis.people.names() for n in (full, full.split()[0]))
-        entries = check_expectations(items, analysis.records, names=names,
-                                     search=lambda q: [h.id for h in search(q, CHECKLIST_PASSAGES)])
+        with self._svc.store.pinned(found.name, [r.id for r in records]):
+            entries = check_expectations(items, analysis.records, names=names,
+                                         search=lambda q: [h.id for h in search(q, CHECKLIST_PASSAGES)])
         previous = self._svc.state.latest_snapshot(found.name)
         return DraftContext(account=found, as_of=day, analysis=analysis, checklist=entries, items=items,
                             previous=previous[1] if previous else None, search=search)

@@ -1,5 +1,9 @@
 """Group loader items into records: whole speaker turns / messages / paragraphs, never split mid-item
-unless one item alone is too long."""
+unless one item alone is too long.
+
+Sizes were tuned on real meeting transcripts (docs/BENCHMARKS.md): records of ~160 words fit MiniLM's
+256-token window and still hold a whole exchange; much smaller ones match on chatter, larger ones get cut.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,22 @@ from collections.abc import Iterable, Iterator
 
 from relbot.models import Record, SourceItem, SourceKind
 
-TARGET_WORDS = 120
-MAX_WORDS = 220
+TARGET_WORDS = 160
+MAX_WORDS = 260
 # Items of these kinds are conversation lines; the speaker is part of the text a reader needs.
 SPOKEN = {SourceKind.TRANSCRIPT, SourceKind.SLACK}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Transcription noise: one-word annotations ("{vocalsound}", "[laughter]", "(inaudible)") and
+# hesitations. They carry no meaning, yet each costs the embedder tokens of its 256-token window.
+_ANNOTATION = re.compile(r"[\[{(][a-z_-]{2,24}[\]})]")
+_HESITATION = re.compile(r"(?<![\w-])(?:mm-hmm|uh-huh|uh|um|erm|er|hmm|mm|ah)(?![\w-])[,.]?", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t]+")
+_WORDS = re.compile(r"[\w'-]+")
+# A turn made only of these (at most three words) is a backchannel: "Mm-hmm.", "Okay, yeah." Dropping it
+# spares a reader's budget and rejoins the turn it interrupted. "Yes"/"no"/"sure" answer things: kept.
+BACKCHANNEL = frozenset(
+    {"mm", "hmm", "mm-hmm", "uh-huh", "uh", "um", "oh", "ah", "yeah", "okay", "ok", "right", "alright"}
+)
 
 
 def record_id(account: str, kind: SourceKind, date: object, text: str) -> str:
@@ -23,17 +38,46 @@ def record_id(account: str, kind: SourceKind, date: object, text: str) -> str:
 
 
 def embed_text(record: Record) -> str:
-    return f"{record.title}\n{record.text}" if record.title and record.kind != SourceKind.TRANSCRIPT else record.text
+    """What the embedder and the lexical index see: the text without transcription noise, and the
+    title (subject, note title) where it says what the text is about."""
+    text = _clean_transcript(record.text) if record.kind == SourceKind.TRANSCRIPT else record.text
+    return f"{record.title}\n{text}" if record.title and record.kind != SourceKind.TRANSCRIPT else text
+
+
+def _clean_transcript(text: str) -> str:
+    text = _HESITATION.sub(" ", _ANNOTATION.sub(" ", text))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
 def chunk_items(
     items: Iterable[SourceItem], *, account: str, target_words: int = TARGET_WORDS, max_words: int = MAX_WORDS
 ) -> list[Record]:
     records: list[Record] = []
-    for group in _groups(items):
+    for group in _groups(item for item in items if not is_backchannel(item)):
         for chunk in _pack(group, target_words, max_words):
             records.append(_to_record(chunk, account))
     return records
+
+
+def is_backchannel(item: SourceItem) -> bool:
+    if item.kind != SourceKind.TRANSCRIPT:
+        return False
+    words = _WORDS.findall(_ANNOTATION.sub(" ", item.text).lower())
+    return len(words) <= 3 and all(w in BACKCHANNEL for w in words)
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Transcript lines joined for a reader; consecutive lines of one speaker (a long turn cut into
+    pieces, or a turn a backchannel interrupted) become one turn again."""
+    out: list[str] = []
+    for line in lines:
+        if out:
+            speaker, sep, said = line.partition(": ")
+            if sep and out[-1].startswith(speaker + ": ") and len(speaker.split()) <= 6:
+                out[-1] = f"{out[-1]} {said}"
+                continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def _groups(items: Iterable[SourceItem]) -> Iterator[list[SourceItem]]:
@@ -96,7 +140,9 @@ def _split_long(item: SourceItem, maximum: int) -> Iterator[SourceItem]:
 def _to_record(chunk: list[SourceItem], account: str) -> Record:
     first = chunk[0]
     if first.kind in SPOKEN:
-        text = "\n".join(f"{i.author}: {i.text}" if i.author else i.text for i in chunk)
+        lines = [f"{i.author}: {i.text}" if i.author else i.text for i in chunk]
+        # Slack messages stay one per line even from one sender; transcript turns are rejoined.
+        text = join_lines(lines) if first.kind == SourceKind.TRANSCRIPT else "\n".join(lines)
         authors = list(dict.fromkeys(i.author for i in chunk if i.author))
         author = ", ".join(authors) or None
     else:
