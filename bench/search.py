@@ -86,7 +86,7 @@ def _print_table(
         ("serving process peak RSS MB", f"{serving['peak_mb']:.0f}", "", "", "", ""),
     ]
     print(f"query: {query!r} in {account}; {runs} alternating runs, {os.cpu_count()} CPUs")
-    header = ("measure", "relbot", "baseline", "ratio", "target", "")
+    header = ("measure", "relbot", "baseline", "ratio", "target", "met")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

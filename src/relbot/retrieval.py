@@ -5,8 +5,9 @@ The choices below were measured on real meeting transcripts (QMSum; docs/BENCHMA
 experiment, including those that did not help):
 - the question's frame ("what did ... think of", "summarise the discussion about") is dropped from the
   query, which then names only its subject;
-- a record's dense score is half its own and half its thread neighbourhood's: one chunk of a
-  conversation rarely says everything about a subject, the stretch around it does;
+- in a call or a Slack thread, half of a record's dense and BM25 scores comes from its neighbourhood
+  (itself and one record each side): one chunk of a conversation rarely says everything about a
+  subject, the stretch around it does;
 - context runs further forward than back, because a conversation answers after it raises a subject;
 - passages never repeat a record, and a hit already shown as context of a better one adds nothing.
 The account's vectors are held with its lexical index, so dense scoring is exact and covers every record.
@@ -20,7 +21,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +28,7 @@ import numpy.typing as npt
 from relbot.embeddings import Embedder
 from relbot.lexical import LexicalIndex, query_focus
 from relbot.models import Record, SearchHit, SourceKind
-from relbot.store.chroma import VectorStore, guarded, record_from_chroma
+from relbot.store.chroma import VectorStore
 
 RRF_K = 60
 # Neighbouring chunks are only joined for sources read in sequence (a call, a thread, a note).
@@ -109,18 +109,6 @@ class AccountIndex:
         return out
 
 
-def _account_with_vectors(store: VectorStore, account: str) -> tuple[list[Record], Floats]:
-    got = store.records.get(where={"account": account}, include=["documents", "metadatas", "embeddings"])
-    records = [
-        record_from_chroma(i, d or "", dict(m or {}))
-        for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-    ]
-    embeddings: Any = got["embeddings"]
-    vectors = np.asarray(embeddings if embeddings is not None and len(embeddings) else [], dtype=np.float32)
-    return records, vectors.reshape(len(records), -1)
-
-
-_fetch_account = guarded(_account_with_vectors)
 
 
 class Retriever:
@@ -139,7 +127,7 @@ class Retriever:
             if cached and cached.fingerprint == fingerprint:
                 self._indexes.move_to_end(account)
                 return cached
-        index = AccountIndex.build(*_fetch_account(self._store, account), fingerprint)
+        index = AccountIndex.build(*self._store.account_records_with_vectors(account), fingerprint)
         with self._lock:
             self._indexes[account] = index
             self._indexes.move_to_end(account)

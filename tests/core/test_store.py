@@ -46,3 +46,16 @@ def test_demo_build_is_idempotent_and_keeps_metadata(demo_services) -> None:
     assert all(not r.source.startswith("/") for r in records)
     guidance = services.store.search_guidance("how often should we send status reports", limit=3)
     assert any(g.id.startswith("status-reporting#") or "cadence" in g.id for g, _ in guidance)
+
+
+def test_store_refuses_records_chunked_by_an_older_relbot(services) -> None:
+    services.store.count_records()
+    client = connect(chroma_dir=services.settings.chroma_dir, chroma_url=None)
+    from relbot.store.chroma import RECORDS
+
+    collection = client.get_collection(RECORDS)
+    collection.modify(metadata={"embedding_model": services.embedder.name, "dimension": 384, "chunker": 1})
+    with pytest.raises(StoreMismatchError) as err:
+        VectorStore(client, services.embedder)
+    message = str(err.value)
+    assert "chunker version 1" in message and "re-ingest" in message

@@ -15,11 +15,13 @@ import pytest
 
 from relbot.services import Services
 
-QMSUM_SUBSET = Path(__file__).parent / "data" / "qmsum"  # TS3010a+b (one account), education_10
-# Measured on the subset: relbot 0.738, baseline 0.484.
-SUBSET_RELBOT_AT_LEAST = 0.70
-SUBSET_MARGIN_AT_LEAST = 0.20
-# Measured on the demo's 30 labelled questions: recall@5 0.567 (17 of 30).
+# The QMSum validation split lives beside the repo (../shared), never copied into it.
+QMSUM_VAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "qmsum-val"
+QMSUM_SUBSET = "TS3010a,TS3010b,education_10"  # TS3010a+b is one account (one series)
+# Measured on the subset: relbot 0.806, baseline 0.486 (21 queries; one query is ~0.05 of the score).
+SUBSET_RELBOT_AT_LEAST = 0.77
+SUBSET_MARGIN_AT_LEAST = 0.27
+# Measured on the demo's 30 labelled questions: recall@5 0.567 (17 of 30); one miss more still passes.
 DEMO_RECALL_AT_5_AT_LEAST = 0.53
 
 
@@ -50,6 +52,8 @@ def demo(eval_env: Path) -> Services:
 @pytest.fixture(scope="module")
 def subset_report(eval_env: Path) -> dict[str, Any]:
     """The CLI itself, as a user runs it, on the fixed subset."""
+    if not QMSUM_VAL.is_dir():
+        pytest.skip(f"the QMSum validation split is not at {QMSUM_VAL} (the shared data folder beside the repo)")
     import contextlib
     import io
 
@@ -57,7 +61,7 @@ def subset_report(eval_env: Path) -> dict[str, Any]:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(["eval", "retrieval", "--qmsum", str(QMSUM_SUBSET), "--json"])
+        code = main(["eval", "retrieval", "--qmsum", str(QMSUM_VAL), "--meetings", QMSUM_SUBSET, "--json"])
     assert code == 0
     report: dict[str, Any] = json.loads(out.getvalue())
     return report

@@ -31,3 +31,4 @@ def print_report(report: EvalReport, console: Console | None = None) -> None:
     console.print(table)
     for name, score in report.systems.items():
         console.print(f"{name}: indexed in {score.index_seconds:.0f} s, searched in {score.search_seconds:.1f} s")
+    console.print(f"{report.accounts} accounts, {report.queries} queries, {report.seconds:.0f} s in all")

@@ -51,6 +51,7 @@ class EvalReport(BaseModel):
     queries: int
     domains: dict[str, int]  # domain -> number of queries
     systems: dict[str, SystemScore]
+    seconds: float = 0.0  # wall time of the whole run
     per_query: list[QueryScore] = Field(default_factory=list)
 
 
@@ -58,6 +59,7 @@ def evaluate(
     accounts: Sequence[Account], systems: Sequence[System], *, budget_words: int, tracker: Tracker | None = None
 ) -> EvalReport:
     tracker = tracker or _Silent()
+    started_run = time.perf_counter()
     index_seconds: dict[str, float] = {}
     search_seconds: dict[str, float] = {s.name: 0.0 for s in systems}
     for system in systems:
@@ -91,6 +93,7 @@ def evaluate(
             s.name: _summary(results, s.name, index_seconds[s.name], search_seconds[s.name]) for s in systems
         },
         per_query=results,
+        seconds=round(time.perf_counter() - started_run, 1),
     )
 
 

@@ -14,6 +14,9 @@ from collections.abc import Iterable, Iterator
 from relbot.models import Record, SourceItem, SourceKind
 
 TARGET_WORDS = 160
+# Bumped whenever chunking changes which records a source becomes (and so their content-hash ids): a store
+# chunked another way would keep both versions of every re-ingested source. Stores record it on creation.
+CHUNKER_VERSION = 2
 MAX_WORDS = 260
 # Items of these kinds are conversation lines; the speaker is part of the text a reader needs.
 SPOKEN = {SourceKind.TRANSCRIPT, SourceKind.SLACK}
@@ -23,12 +26,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ANNOTATION = re.compile(r"[\[{(][a-z_-]{2,24}[\]})]")
 _HESITATION = re.compile(r"(?<![\w-])(?:mm-hmm|uh-huh|uh|um|erm|er|hmm|mm|ah)(?![\w-])[,.]?", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t]+")
-_WORDS = re.compile(r"[\w'-]+")
-# A turn made only of these (at most three words) is a backchannel: "Mm-hmm.", "Okay, yeah." Dropping it
-# spares a reader's budget and rejoins the turn it interrupted. "Yes"/"no"/"sure" answer things: kept.
-BACKCHANNEL = frozenset(
-    {"mm", "hmm", "mm-hmm", "uh-huh", "uh", "um", "oh", "ah", "yeah", "okay", "ok", "right", "alright"}
-)
 
 
 def record_id(account: str, kind: SourceKind, date: object, text: str) -> str:
@@ -53,22 +50,15 @@ def chunk_items(
     items: Iterable[SourceItem], *, account: str, target_words: int = TARGET_WORDS, max_words: int = MAX_WORDS
 ) -> list[Record]:
     records: list[Record] = []
-    for group in _groups(item for item in items if not is_backchannel(item)):
+    for group in _groups(items):
         for chunk in _pack(group, target_words, max_words):
             records.append(_to_record(chunk, account))
     return records
 
 
-def is_backchannel(item: SourceItem) -> bool:
-    if item.kind != SourceKind.TRANSCRIPT:
-        return False
-    words = _WORDS.findall(_ANNOTATION.sub(" ", item.text).lower())
-    return len(words) <= 3 and all(w in BACKCHANNEL for w in words)
-
-
 def join_lines(lines: Iterable[str]) -> str:
-    """Transcript lines joined for a reader; consecutive lines of one speaker (a long turn cut into
-    pieces, or a turn a backchannel interrupted) become one turn again."""
+    """Transcript lines joined for a reader: consecutive lines of one speaker (a long turn cut into
+    pieces by ``_split_long``, possibly across records) become one turn again."""
     out: list[str] = []
     for line in lines:
         if out:

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlparse
 
+import numpy as np
+
 from relbot.embeddings import Embedder
 from relbot.errors import StoreMismatchError, StoreUnavailableError
+from relbot.ingest.chunking import CHUNKER_VERSION
 from relbot.models import GuidanceSection, Record, SourceKind
 
 log = logging.getLogger(__name__)
@@ -76,11 +79,14 @@ def connect(*, chroma_dir: Path, chroma_url: str | None) -> Any:
 
 
 def _collection(client: Any, name: str, embedder: Embedder) -> Any:
+    metadata: dict[str, Any] = {"embedding_model": embedder.name, "dimension": embedder.dimension}
+    if name == RECORDS:
+        metadata["chunker"] = CHUNKER_VERSION
     try:
         collection = client.get_or_create_collection(
             name,
             embedding_function=None,
-            metadata={"embedding_model": embedder.name, "dimension": embedder.dimension},
+            metadata=metadata,
             configuration={"hnsw": {"space": "cosine"}},
         )
     except Exception as exc:
@@ -90,6 +96,13 @@ def _collection(client: Any, name: str, embedder: Embedder) -> Any:
         raise StoreMismatchError(
             f"The store was built with the embedding model '{built_with}', but relbot now uses "
             f"'{embedder.name}'. Vectors from different models cannot be mixed: move the data dir aside "
+            "(or point RELBOT_DATA_DIR elsewhere) and re-ingest your sources to rebuild it."
+        )
+    chunked_with = (collection.metadata or {}).get("chunker", 1)  # version 1 stores predate the key
+    if name == RECORDS and chunked_with != CHUNKER_VERSION:
+        raise StoreMismatchError(
+            f"The store was built by an older relbot (chunker version {chunked_with}; this one uses "
+            f"{CHUNKER_VERSION}), so re-ingesting a source would store it twice. Move the data dir aside "
             "(or point RELBOT_DATA_DIR elsewhere) and re-ingest your sources to rebuild it."
         )
     return collection
@@ -171,6 +184,18 @@ class VectorStore:
             record_from_chroma(i, d or "", dict(m or {}))
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
+
+    @guarded
+    def account_records_with_vectors(self, account: str) -> tuple[list[Record], Any]:
+        """An account's records and their stored vectors (one row each, in the same order)."""
+        got = self.records.get(where={"account": account}, include=["documents", "metadatas", "embeddings"])
+        records = [
+            record_from_chroma(i, d or "", dict(m or {}))
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        embeddings: Any = got["embeddings"]
+        vectors = np.asarray(embeddings if embeddings is not None and len(embeddings) else [], dtype=np.float32)
+        return records, vectors.reshape(len(records), -1)
 
     @guarded
     def account_record_ids(self, account: str) -> list[str]:
