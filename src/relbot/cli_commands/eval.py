@@ -1,4 +1,5 @@
-"""`relbot eval retrieval --qmsum DIR [--budget-words N]`: retrieval quality against a baseline."""
+"""`relbot eval retrieval --qmsum DIR`: retrieval quality against a baseline; `relbot eval citations`: do the
+drafts' citations support their lines."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from relbot.cli_support import print_json
+from relbot.cli_support import iso_date, print_json
 
 DEFAULT_BUDGET_WORDS = 1500
 
@@ -26,6 +27,12 @@ def register(sub: Any) -> None:
                    help="only these meetings, comma-separated (e.g. ES2006a,Bed010)")
     r.add_argument("--json", action="store_true", help="print only a JSON report (with per-query scores)")
     r.set_defaults(handler=run_retrieval)
+    c = kinds.add_parser("citations", help="does each record a draft cites support the line citing it")
+    c.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
+    c.add_argument("--as-of", type=iso_date, help="draft as on this day, YYYY-MM-DD (default today)")
+    c.add_argument("--llm", action="store_true", help="check the configured LLM's drafts instead of extractive ones")
+    c.add_argument("--json", action="store_true", help="print only a JSON report")
+    c.set_defaults(handler=run_citations)
 
 
 def run_retrieval(args: argparse.Namespace) -> int:
@@ -55,4 +62,32 @@ def run_retrieval(args: argparse.Namespace) -> int:
         print_json(report.model_dump(mode="json"))
     else:
         print_report(report, Console())
+    return 0
+
+
+def run_citations(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from relbot.config import load_settings
+    from relbot.eval.citation_eval import measure
+    from relbot.services import build_services
+
+    services = build_services(load_settings())
+    names = [a.name for a in services.state.list_accounts()]
+    accounts = [services.state.resolve_account(n).name for n in args.account] if args.account else names
+    if not accounts:
+        print("relbot: no accounts yet; ingest some sources (or run `relbot demo`) first", file=sys.stderr)
+        return 2
+    report = measure(services, accounts, as_of=args.as_of or dt.date.today(), use_llm=args.llm)
+    if args.json:
+        print_json(report.model_dump(mode="json"))
+        return 0
+    print(f"{report.accounts} accounts, {report.lines} cited lines, {report.citations} citations")
+    print(f"citation precision {report.precision:.3f} (random-citation control {report.control:.3f}; "
+          f"a record supports a line when it holds >= {report.threshold:.0%} of its evidence)")
+    for section, (count, value) in report.by_section.items():
+        print(f"  {section:<26} {count:>4}  {value:.3f}")
+    for miss in report.unsupported:
+        where = f"{miss.account} / {miss.section}"
+        print(f"  unsupported ({miss.support:.2f}) {where}: {miss.line[:90]} [{miss.record_id[:10]}]")
     return 0

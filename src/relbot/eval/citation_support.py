@@ -1,0 +1,146 @@
+"""Citation precision: does each record a draft cites support the line that cites it?
+
+There is no entailment model on this machine, so support is judged lexically, and calibrated by a control.
+A line's *evidence terms* are its words (and normalised numbers and dates) that occur somewhere in the
+account's records: the drafter's own phrasing ("Address … head-on", "raised 5 time(s)") appears in no
+record, so it is never asked of one. A cited record supports the line when it holds most of the line's
+evidence terms, weighted by how rare each term is in the account (rare words — "dashboard", "$141",
+"2026-10-15" — are what a citation has to back; "team" and "call" are not). The control cites, for every
+line, random other records of the same account instead: a check that passes those as readily as the real
+citations would be measuring nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from relbot.analysis.dates import dates_in
+from relbot.models import Citation, GuidanceSection, Record
+
+# A cited record supports a line when it holds at least this share of the line's (IDF-weighted) evidence.
+SUPPORT_AT_LEAST = 0.5
+_CLAUSE = re.compile(r";\s+|\.\s+")  # not ":": it introduces what a label (date · kind · author) says
+_TEXT_FIELDS = ("text", "what", "detail", "why", "name")
+_TOKEN = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?|\d{4}-\d{2}-\d{2}|[a-z][a-z'-]+")
+_STOP = frozenset(
+    {
+        "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from", "by", "as", "is",
+        "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "we", "our", "us", "you",
+        "your", "they", "their", "them", "he", "she", "his", "her", "i", "me", "my", "not", "no", "so", "if", "then",
+        "than", "there", "here", "have", "has", "had", "do", "does", "did", "will", "would", "can", "could", "should",
+        "may", "might", "about", "into", "over", "under", "again", "more", "most", "some", "any", "all", "each",
+        "which", "who", "whom", "what", "when", "where", "why", "how", "also", "just", "only", "very", "per", "via",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CitedLine:
+    section: str  # where in the draft, e.g. "recent_interactions"
+    text: str
+    record_ids: tuple[str, ...]
+    playbook: tuple[str, ...] = ()  # playbook sections the line also cites
+
+
+@dataclass(frozen=True)
+class Judgement:
+    line: CitedLine
+    record_id: str
+    support: float  # share of the line's evidence the record holds, 0–1
+
+    @property
+    def supported(self) -> bool:
+        return self.support >= SUPPORT_AT_LEAST
+
+
+def cited_lines(draft: BaseModel) -> list[CitedLine]:
+    """Every statement in a draft that cites account records, with those records' ids."""
+    return list(_walk(draft, "draft"))
+
+
+def _walk(node: object, section: str) -> Iterator[CitedLine]:
+    if isinstance(node, BaseModel):
+        fields = type(node).model_fields
+        citations = getattr(node, "citations", None) if "citations" in fields else None
+        if citations:
+            ids = tuple(c.record_id for c in citations if isinstance(c, Citation) and c.record_id)
+            playbook = getattr(node, "playbook", None) if "playbook" in fields else None  # a question's rationale
+            cited = [*citations, *([playbook] if isinstance(playbook, Citation) else [])]
+            sections = tuple(c.section for c in cited if isinstance(c, Citation) and c.section)
+            text = next((getattr(node, f) for f in _TEXT_FIELDS if f in fields and getattr(node, f)), "")
+            if ids and text:
+                yield CitedLine(section, str(text), ids, sections)
+        for name in fields:
+            yield from _walk(getattr(node, name), name if section == "draft" else section)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item, section)
+
+
+def terms(text: str) -> list[str]:
+    out = []
+    for token in _TOKEN.findall(text.lower()):
+        token = token.strip("$%'").replace(",", "")
+        if token and token not in _STOP and (len(token) > 2 or token[0].isdigit()):
+            out.append(token)
+    return out
+
+
+class SupportJudge:
+    """Judges lines against the records of one account (and the playbook sections lines cite)."""
+
+    def __init__(self, records: Sequence[Record], playbook: Sequence[GuidanceSection] = ()) -> None:
+        self._playbook = {s.id: set(terms(f"{s.heading} {s.text}")) for s in playbook}
+        self._records = {r.id: r for r in records}
+        self._terms = {r.id: set(terms(_record_text(r))) for r in records}
+        frequency = Counter(t for found in self._terms.values() for t in found)
+        total = max(1, len(records))
+        self._idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
+
+    def support(self, line: CitedLine, record_id: str) -> float:
+        """The best share of one clause's evidence the record holds: a line of several clauses
+        ("dashboard (growing); cost per lead (new)") is backed clause by clause, by different records."""
+        from_playbook = set().union(*(self._playbook.get(s, set()) for s in line.playbook))
+        held = self._terms.get(record_id, set())
+        best = 0.0
+        for clause in _CLAUSE.split(line.text):
+            evidence = {t for t in terms(clause) if t in self._idf and t not in from_playbook}
+            if evidence:
+                weight = sum(self._idf[t] for t in evidence)
+                best = max(best, sum(self._idf[t] for t in evidence if t in held) / weight)
+        return best
+
+    def judge(self, lines: Sequence[CitedLine]) -> list[Judgement]:
+        return [Judgement(line, rid, self.support(line, rid)) for line in lines for rid in line.record_ids]
+
+    def control(self, lines: Sequence[CitedLine], *, seed: int = 7) -> list[Judgement]:
+        """The same lines, each citation swapped for a random other record of the account."""
+        rng = random.Random(seed)
+        pool = sorted(self._records)
+        out = []
+        for line in lines:
+            for _ in line.record_ids:
+                others = [p for p in pool if p not in line.record_ids]
+                if others:
+                    swapped = rng.choice(others)
+                    out.append(Judgement(line, swapped, self.support(line, swapped)))
+        return out
+
+
+def precision(judgements: Sequence[Judgement]) -> float:
+    return sum(j.supported for j in judgements) / len(judgements) if judgements else 0.0
+
+
+def _record_text(record: Record) -> str:
+    """What a record says, as a line about it would put it: its date, author and title are part of it, and
+    the dates it names ("by 15 October") count in the ISO form drafts write them in."""
+    named_dates = [d.isoformat() for d in dates_in(record.text, record.date)] if record.date else []
+    parts = [record.date.isoformat() if record.date else "", record.author or "", record.title or "", record.text]
+    return " ".join(filter(None, [*parts, *named_dates]))
