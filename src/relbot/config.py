@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(25.0, gt=0, validation_alias=_env("RELBOT_MAX_FILE_MB"))
     knowledge_dir: Path | None = Field(None, validation_alias=_env("RELBOT_KNOWLEDGE_DIR"))
     prompts_dir: Path | None = Field(None, validation_alias=_env("RELBOT_PROMPTS_DIR"))
+    backfill_days: int = Field(90, ge=0, validation_alias=_env("RELBOT_BACKFILL_DAYS"))
     scheduler_enabled: bool = Field(False, validation_alias=_env("RELBOT_SCHEDULER"))
     log_level: str = Field("INFO", validation_alias=_env("RELBOT_LOG_LEVEL"))
 

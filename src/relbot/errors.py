@@ -33,3 +33,7 @@ class StoreUnavailableError(RelbotError):
 
 class DraftingError(RelbotError):
     """The LLM drafter failed; callers fall back to extractive drafting."""
+
+
+class BackfillError(RelbotError):
+    """A channel's history could not be read; what is stored so far stays, and the import can resume."""

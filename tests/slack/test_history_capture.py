@@ -27,7 +27,7 @@ def wait_until(check: Callable[[], object], timeout: float = 20.0) -> None:
 
 def test_link_then_new_messages_edits_and_deletions_follow(relbot: Relbot) -> None:
     relbot.command("link Lumen Health", channel=GENERAL)
-    [confirm] = relbot.fake.wait_for("response_url")
+    confirm = relbot.fake.wait_for("response_url")[0]
     assert "Linked this channel to *Lumen Health*" in confirm.text()
     assert relbot.services.state.account_for_channel(GENERAL) == "Lumen Health"
 

@@ -58,6 +58,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.delays: dict[str, float] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
+        self.replies: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (channel, thread_ts) -> replies
         self._failures: dict[str, list[_Failure]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -130,6 +132,15 @@ class FakeSlack:
         for channels in sorted(demo_dir.glob("*/slack/channels.json")):
             for channel in json.loads(channels.read_text(encoding="utf-8")):
                 self.add_channel(channel["id"], channel["name"])
+
+    def add_message(self, channel_id: str, message: dict[str, Any], *, thread_ts: str | None = None) -> None:
+        """A message already in the channel (or, with ``thread_ts``, a reply in that thread)."""
+        if thread_ts:
+            self.replies.setdefault((channel_id, thread_ts), []).append({**message, "thread_ts": thread_ts})
+            parent = next(m for m in self.history[channel_id] if m["ts"] == thread_ts)
+            parent.update(thread_ts=thread_ts, reply_count=len(self.replies[(channel_id, thread_ts)]))
+        else:
+            self.history.setdefault(channel_id, []).append(dict(message))
 
     def fail(self, method: str, *, status: int, times: int = 1, retry_after: int | None = None) -> None:
         """The next ``times`` calls of ``method`` get ``status`` (with Retry-After for a 429)."""
@@ -226,9 +237,32 @@ class FakeSlack:
             ts = str(args.get("message_ts", "")).replace(".", "")
             return {"ok": True, "channel": args.get("channel"),
                     "permalink": f"https://brightline.slack.com/archives/{args.get('channel')}/p{ts}"}
+        if method == "conversations.history":
+            channel = str(args.get("channel"))
+            if channel not in self.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            oldest = float(args.get("oldest") or 0)
+            newest_first = [m for m in reversed(self.history.get(channel, [])) if float(m["ts"]) > oldest]
+            return self._page(newest_first, args, "messages")
+        if method == "conversations.replies":
+            key = (str(args.get("channel")), str(args.get("ts")))
+            parent = next((m for m in self.history.get(key[0], []) if m["ts"] == key[1]), None)
+            if parent is None:
+                return {"ok": False, "error": "thread_not_found"}
+            return self._page([parent, *self.replies.get(key, [])], args, "messages")
         if method in ("views.open", "views.update", "views.publish"):
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **(args.get("view") or {})}}
         return {"ok": True}
+
+    @staticmethod
+    def _page(items: list[dict[str, Any]], args: dict[str, Any], key: str) -> dict[str, Any]:
+        """Cursor pagination as Slack does it: an opaque next_cursor in response_metadata until the end."""
+        start = int(str(args.get("cursor") or "0").removeprefix("offset:") or 0)
+        limit = int(args.get("limit") or 100)
+        chunk = items[start : start + limit]
+        more = start + limit < len(items)
+        return {"ok": True, key: chunk, "has_more": more,
+                "response_metadata": {"next_cursor": f"offset:{start + limit}" if more else ""}}
 
     @staticmethod
     def _send(request: BaseHTTPRequestHandler, status: int, data: dict[str, Any],

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from relbot.cli_support import print_json, services
+from relbot.errors import ConfigError
 from relbot.models import Account, RelationshipType, Stage, Tier
+from relbot.services import Services
 
 
 def register(sub: Any) -> None:
@@ -32,6 +35,9 @@ def register(sub: Any) -> None:
     link = actions.add_parser("link", help="link a Slack channel to an account")
     link.add_argument("name")
     link.add_argument("channel", help="Slack channel id, e.g. C0123456")
+    link.add_argument("--backfill", action="store_true",
+                      help="also import the channel's last RELBOT_BACKFILL_DAYS days (needs SLACK_BOT_TOKEN; "
+                           "resumes an interrupted import)")
     link.set_defaults(handler=_link)
 
 
@@ -83,4 +89,18 @@ def _link(args: argparse.Namespace) -> int:
     account = svc.state.resolve_account(args.name)
     svc.state.link_channel(account.name, args.channel)
     print(f"Linked channel {args.channel} to {account.name}.")
+    return _backfill(svc, account.name, args.channel) if args.backfill else 0
+
+
+def _backfill(svc: Services, account: str, channel: str) -> int:
+    from relbot.slack.backfill import build_backfill
+    from relbot.slack.webclient import build_web_client
+
+    if svc.settings.slack_bot_token is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set; it is needed to read the channel's history.")
+    backfill = build_backfill(svc, build_web_client(svc.settings))
+    backfill.start(account, channel)
+    done = backfill.run(channel, on_page=lambda p: print(f"  page {p.pages}: {p.saved} message(s) stored",
+                                                         file=sys.stderr))
+    print(f"Imported {done.saved} message(s) from {channel} into {account}'s history.")
     return 0

@@ -46,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
                     lazy_runner=worker.runner() if worker else None)
     if worker:
         worker.start()  # it loads the store and the model now, so the first user's draft does not pay for it
+    else:  # the worker resumes unfinished channel backfills itself; inline, this process does
+        from relbot.slack.backfill import build_backfill, resume_in_background
+
+        resume_in_background(build_backfill(svc, app.client))
     scheduler = _start_digest_scheduler(svc, app) if svc.settings.scheduler_enabled else None
     # SIGTERM (a process manager stopping relbot) unwinds like Ctrl-C, so the worker is stopped too.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -21,6 +22,14 @@ from relbot.slack.directory import Directory
 from relbot.slack.message_index import MessageIndex
 
 log = logging.getLogger(__name__)
+
+
+# Message subtypes that add to a conversation (joins, topic changes, bot posts add nothing).
+NEW_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+
+
+def is_new_message(message: dict[str, Any]) -> bool:
+    return message.get("subtype") in NEW_SUBTYPES and bool(message.get("ts")) and not message.get("bot_id")
 
 
 def ts_date(ts: str) -> dt.date:

@@ -2,7 +2,10 @@
 
 Kept in the state DB (its own tables, created here through ``StateDB.connect``) because it must survive
 restarts and be shared by every replica. A row is claimed *before* ingesting, so two deliveries of one
-message (an event retry, a shortcut clicked twice) store it once.
+message (an event retry, a shortcut clicked twice) store it once. A claim is complete once its records are
+set; an incomplete one (its process died mid-save) is taken again by the next delivery. Within a process
+saves are serialised (``SlackCapture``); across replicas two saves of one message may both run, which is
+harmless: records are content-addressed and upserted.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ CREATE TABLE IF NOT EXISTS slack_messages (
     ts TEXT NOT NULL,
     account TEXT NOT NULL COLLATE NOCASE,
     saved_at TEXT NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (channel_id, ts)
 );
 CREATE TABLE IF NOT EXISTS slack_message_records (
@@ -42,18 +46,26 @@ class MessageIndex:
         self._state = state
         with state.connect() as db:
             db.executescript(SCHEMA)
+            columns = {str(row[1]) for row in db.execute("PRAGMA table_info(slack_messages)")}
+            if "complete" not in columns:  # a state DB from before claims could be incomplete
+                db.execute("ALTER TABLE slack_messages ADD COLUMN complete INTEGER NOT NULL DEFAULT 1")
 
     def claim(self, channel_id: str, ts: str, account: str) -> bool:
-        """True if this message was not saved before (and is now reserved for ``account``)."""
+        """True if this message was not saved before (and is now reserved for ``account``), or if an earlier
+        save of it never completed."""
         with self._state.transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO slack_messages (channel_id, ts, account, saved_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO slack_messages (channel_id, ts, account, saved_at, complete) VALUES (?, ?, ?, ?, 0) "
+                "ON CONFLICT (channel_id, ts) DO UPDATE SET account = excluded.account, saved_at = excluded.saved_at "
+                "WHERE complete = 0",
                 (channel_id, ts, account, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
             )
             return cursor.rowcount == 1
 
     def set_records(self, channel_id: str, ts: str, record_ids: Sequence[str]) -> None:
+        """Completes the claim: the message is saved, as these records."""
         with self._state.transaction() as db:
+            db.execute("UPDATE slack_messages SET complete = 1 WHERE channel_id = ? AND ts = ?", (channel_id, ts))
             db.execute("DELETE FROM slack_message_records WHERE channel_id = ? AND ts = ?", (channel_id, ts))
             db.executemany(
                 "INSERT OR IGNORE INTO slack_message_records (channel_id, ts, record_id) VALUES (?, ?, ?)",

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from relbot.services import Services
 from relbot.slack.access import AccessPolicy
+from relbot.slack.backfill import Backfill
 from relbot.slack.capture import SlackCapture
 from relbot.slack.delivery import Delivery
 from relbot.slack.directory import Directory
@@ -32,6 +33,7 @@ class Runtime:
     delivery: Delivery
     shares: ShareCache
     capture: SlackCapture
+    backfill: Backfill
     pending: TTLCache[dict[str, Any]]  # message-shortcut payloads too long for a modal's private_metadata
 
     def first_delivery(self, body: dict[str, Any]) -> bool:
@@ -43,6 +45,7 @@ class Runtime:
 def build_runtime(services: Services, client: WebClient, ack_client: WebClient) -> Runtime:
     directory = Directory(client)
     index = MessageIndex(services.state)
+    capture = SlackCapture(services=services, client=client, directory=directory, index=index)
     return Runtime(
         services=services,
         client=client,
@@ -50,6 +53,7 @@ def build_runtime(services: Services, client: WebClient, ack_client: WebClient) 
         access=AccessPolicy(state=services.state, directory=directory, admins=services.settings.slack_admins),
         delivery=Delivery(client),
         shares=ShareCache(),
-        capture=SlackCapture(services=services, client=client, directory=directory, index=index),
+        capture=capture,
+        backfill=Backfill(state=services.state, client=client, capture=capture, days=services.settings.backfill_days),
         pending=TTLCache(ttl_s=PENDING_TTL_S, max_entries=256),
     )

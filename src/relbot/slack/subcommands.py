@@ -60,8 +60,17 @@ def _link(rt: Runtime, command: Link, dest: Destination) -> None:
     rt.services.state.link_channel(account.name, channel.id, linked_by=dest.user_id)
     text = f":link: Linked this channel to *{escape(account.name)}*: new messages here become its history."
     if not channel.is_member:
-        text += " Invite me (`/invite @relbot`) so I can read them."
-    rt.delivery.say(dest, text)
+        rt.delivery.say(dest, text + " Invite me (`/invite @relbot`), then link again to import its history.")
+        return
+    days = rt.services.settings.backfill_days
+    if days == 0:
+        rt.delivery.say(dest, text)
+        return
+    rt.delivery.say(dest, text + f" Importing the last {days} days of messages now; I'll tell you when it's done.")
+    rt.backfill.start(account.name, channel.id)
+    done = rt.backfill.run(channel.id)
+    rt.delivery.say(dest, f":inbox_tray: Imported {done.saved} earlier message(s) from this channel into "
+                          f"*{escape(account.name)}*'s history.")
 
 
 def _digest(rt: Runtime, command: Digest, dest: Destination) -> None:

@@ -110,6 +110,9 @@ def worker_main(settings: Settings, queue: Any, threads: int, level: int) -> Non
     services = build_services(settings)
     app = build_worker_app(services)
     _warm_up(services)
+    from relbot.slack.backfill import build_backfill, resume_in_background
+
+    resume_in_background(build_backfill(services, app.client))
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="relbot-draft")
     parent = multiprocessing.parent_process()
     while parent is None or parent.is_alive():  # a killed front must not leave an orphan behind

@@ -9,12 +9,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from relbot.slack.capture import is_new_message
 from relbot.slack.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-NEW = {None, "thread_broadcast", "file_share", "me_message"}
-
 
 def runner(rt: Runtime) -> Callable[..., None]:
     def capture_message(body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -32,7 +30,7 @@ def runner(rt: Runtime) -> Callable[..., None]:
 
 def _apply(rt: Runtime, account: str, channel_id: str, event: dict[str, Any]) -> None:
     subtype = event.get("subtype")
-    if subtype in NEW and event.get("ts") and not event.get("bot_id"):
+    if is_new_message(event):
         rt.capture.save_message(account=account, channel_id=channel_id, ts=str(event["ts"]),
                                 user_id=event.get("user"), text=str(event.get("text") or ""),
                                 thread_ts=event.get("thread_ts"))
