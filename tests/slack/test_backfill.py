@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from relbot.slack.backfill import BackfillProgress
 from relbot.slack.message_index import MessageIndex
 from relbot.store.state import StateDB
 from tests.slack.conftest import GENERAL, TOKEN, Relbot
@@ -132,10 +133,36 @@ def test_sigkill_mid_backfill_then_resume_matches_a_clean_run(tmp_path: Path, mo
         partial = _stored_ids(crash_dir, models_dir)
         assert 200 < len(partial) < MESSAGES, "the kill should land mid-run"
 
+        # What `relbot serve` does at start-up: resume every unfinished backfill.
+        from slack_sdk import WebClient
+
+        from relbot.config import load_settings
+        from relbot.services import build_services
+        from relbot.slack.backfill import build_backfill
+
+        svc = build_services(load_settings(data_dir=crash_dir, models_dir_override=models_dir))
+        backfill = build_backfill(svc, WebClient(token=TOKEN, base_url=fake.api_url))
+        assert backfill.pending() == [CHANNEL]
         before = len(fake.calls_to("conversations.history"))
-        resumed = _backfill(crash_dir, models_dir, fake)
-        out, err = resumed.communicate(timeout=600)
-        assert resumed.returncode == 0, err
+        backfill.resume_all()
         first_call = fake.calls_to("conversations.history")[before]
         assert first_call.args.get("cursor"), "the resumed run starts from its checkpoint, not page one"
-        assert _stored_ids(crash_dir, models_dir) == expected
+        assert backfill.pending() == []
+        assert sorted(svc.store.account_record_ids("Acme")) == expected
+
+
+def test_linking_again_resumes_an_unfinished_backfill_and_a_finished_one_restarts(tmp_path: Path) -> None:
+    from relbot.slack.backfill import Backfill
+
+    state = StateDB(tmp_path / "state.sqlite3")
+    backfill = Backfill(state=state, client=None, capture=None, days=90)  # type: ignore[arg-type]
+    backfill.start("Acme", "C1")
+    with state.transaction() as db:  # as after page one
+        db.execute("UPDATE slack_backfills SET cursor = 'offset:200', saved = 200, pages = 1")
+    backfill.start("Acme", "C1")
+    assert backfill.progress("C1") == BackfillProgress("C1", "Acme", 200, 1, False)
+    with state.transaction() as db:
+        db.execute("UPDATE slack_backfills SET cursor = NULL, finished_at = '2026-11-23T10:00:00+00:00'")
+    backfill.start("Acme", "C1")
+    assert backfill.progress("C1") == BackfillProgress("C1", "Acme", 0, 0, False)
+    assert backfill.pending() == ["C1"]
