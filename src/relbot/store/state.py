@@ -40,7 +40,11 @@ CREATE TABLE IF NOT EXISTS processed_events (
     event_id TEXT PRIMARY KEY,
     seen_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS processed_events_seen ON processed_events (seen_at);
 """
+
+
+EVENT_MEMORY = dt.timedelta(days=1)  # how long a Slack event id is remembered for de-duplication
 
 
 class StateDB:
@@ -163,10 +167,15 @@ class StateDB:
     # -- Slack event de-duplication ------------------------------------------------------------
     def claim_event(self, event_id: str) -> bool:
         """True the first time an event id is seen; Slack retries of the same event return False."""
+        now = dt.datetime.now(dt.UTC)
         with self.transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO processed_events (event_id, seen_at) VALUES (?, ?)", (event_id, _now())
+                "INSERT OR IGNORE INTO processed_events (event_id, seen_at) VALUES (?, ?)",
+                (event_id, now.isoformat(timespec="seconds")),
             )
+            # Slack stops retrying an event within minutes; a day's ids is ample, and the table stays small.
+            db.execute("DELETE FROM processed_events WHERE seen_at < ?",
+                       ((now - EVENT_MEMORY).isoformat(timespec="seconds"),))
             return cursor.rowcount == 1
 
 
