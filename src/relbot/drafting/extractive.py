@@ -73,12 +73,13 @@ def _fallbacks(ctx: DraftContext) -> list[Question]:
         Question(question="What is coming up for you in the next three months that we should plan for now?",
                  why=f"The records run to {latest[0].date if latest else 'no date'}; nothing is planned beyond it.",
                  citations=cites, playbook=playbook.cite(stage)),
+        # These two rest on the playbook alone: no record says anything about them, so none is cited.
         Question(question="Are our updates reaching you often enough, and in the format you want?",
                  why="Reporting should follow what the client wants, which is worth checking from time to time.",
-                 citations=cites, playbook=playbook.cite(playbook.STATUS_REPORTS)),
+                 playbook=playbook.cite(playbook.STATUS_REPORTS)),
         Question(question="Who else on your side should we be hearing from, or keeping informed?",
                  why="Relationships that rest on one person are fragile when that person moves on.",
-                 citations=cites, playbook=playbook.cite("communication#client-project-manager")),
+                 playbook=playbook.cite("communication#client-project-manager")),
     ]
 
 

@@ -150,8 +150,8 @@ def _praise(ctx: DraftContext) -> list[Finding]:
     before = said[-1] if said else None
     why = (f"No record since {before.record.date} shows the client saying they are pleased." if before
            else "No record shows the client saying they are pleased with the work.")
-    last = ctx.analysis.last_contact
-    cites = [before.record.citation()] if before else ([last.citation()] if last else [])
+    # An absence has no record to show; only the last praise, when there was one, dates it.
+    cites = [before.record.citation()] if before else []
     return [Finding("no_praise", 4, why, cites, playbook.cite(playbook.SATISFACTION),
                     question="Looking back at the last couple of months, what has worked well for you, and what "
                              "would you like us to do differently?")]
