@@ -13,8 +13,8 @@ from relbot.eval.citation_support import CitedLine, SupportJudge, cited_lines, p
 from relbot.models import Citation, Record, SourceKind
 
 AS_OF = dt.date(2026, 11, 23)
-# Measured on the demo (5 accounts, 254 citations): 0.799, random-citation control 0.075.
-PRECISION_AT_LEAST = 0.77
+# Measured on the demo (drafts and digest of 5 accounts, 304 citations): 0.707, random-citation control 0.072.
+PRECISION_AT_LEAST = 0.68
 CONTROL_AT_MOST = 0.15
 # Lines quoted from one record: every citation must hold the quote.
 QUOTED_SECTIONS = ("recent_interactions", "decisions", "risks", "entries", "contacts")
@@ -48,6 +48,15 @@ def test_dates_named_in_a_record_count_in_iso_form_and_authors_are_part_of_it() 
     assert judge.support(CitedLine("contacts", "Maya Chen", ("r2",)), "r2") == 0.0
 
 
+def test_a_one_term_clause_cannot_back_a_line_alone() -> None:
+    judge = SupportJudge(RECORDS)
+    line = CitedLine("digest_summary", "2026-11-23; lunch on Thursday was lovely.", ("r2",))
+    assert judge.support(line, "r2") < 0.5  # r2 shares the date, nothing else
+    assert judge.support(line, "r3") == 1.0
+    both = CitedLine("snapshot", "cost per lead $141; lunch on Thursday was lovely.", ("r2", "r3"))
+    assert all(j.supported for j in judge.judge([both]))  # each record backs its own clause
+
+
 def test_drafter_wording_is_never_asked_of_a_record() -> None:
     judge = SupportJudge(RECORDS)
     line = CitedLine("talking_points", "Address dashboard head-on: come with a plan.", ("r1",))
@@ -65,7 +74,8 @@ def test_demo_drafts_cite_records_that_support_their_lines(demo_services) -> Non
 
     accounts = [a.name for a in demo_services.state.list_accounts()]
     report = measure(demo_services, accounts, as_of=AS_OF)
-    assert report.accounts == 5 and report.citations >= 200
+    assert report.accounts == 5 and report.citations >= 250
+    assert report.by_section["digest_items"][0] > 0  # the digest is checked too
     assert report.precision >= PRECISION_AT_LEAST, report.unsupported[:10]
     assert report.control <= CONTROL_AT_MOST  # the check tells right citations from random ones
     for section in QUOTED_SECTIONS:

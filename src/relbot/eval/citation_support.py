@@ -16,7 +16,7 @@ import math
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -26,9 +26,10 @@ from relbot.models import Citation, GuidanceSection, Record
 
 # A cited record supports a line when it holds at least this share of the line's (IDF-weighted) evidence.
 SUPPORT_AT_LEAST = 0.5
+MIN_CLAUSE_TERMS = 2
 _CLAUSE = re.compile(r";\s+|\.\s+")  # not ":": it introduces what a label (date · kind · author) says
 _TEXT_FIELDS = ("text", "what", "detail", "why", "name")
-_TOKEN = re.compile(r"\$?\d[\d,]*(?:\.\d+)?%?|\d{4}-\d{2}-\d{2}|[a-z][a-z'-]+")
+_TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|\$?\d[\d,]*(?:\.\d+)?%?|[a-z][a-z'-]+")  # dates first: one term each
 _STOP = frozenset(
     {
         "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from", "by", "as", "is",
@@ -109,12 +110,14 @@ class SupportJudge:
         ("dashboard (growing); cost per lead (new)") is backed clause by clause, by different records."""
         from_playbook = set().union(*(self._playbook.get(s, set()) for s in line.playbook))
         held = self._terms.get(record_id, set())
+
+        def evidence(text: str) -> set[str]:
+            return {t for t in terms(text) if t in self._idf and t not in from_playbook}
+
         best = 0.0
-        for clause in _CLAUSE.split(line.text):
-            evidence = {t for t in terms(clause) if t in self._idf and t not in from_playbook}
-            if evidence:
-                weight = sum(self._idf[t] for t in evidence)
-                best = max(best, sum(self._idf[t] for t in evidence if t in held) / weight)
+        for found in _clauses(line.text, evidence):
+            weight = sum(self._idf[t] for t in found)
+            best = max(best, sum(self._idf[t] for t in found if t in held) / weight)
         return best
 
     def judge(self, lines: Sequence[CitedLine]) -> list[Judgement]:
@@ -132,6 +135,26 @@ class SupportJudge:
                     swapped = rng.choice(others)
                     out.append(Judgement(line, swapped, self.support(line, swapped)))
         return out
+
+
+def _clauses(text: str, evidence: Callable[[str], set[str]]) -> list[set[str]]:
+    """Each clause's evidence terms. A clause of fewer than two ("2026-11-18", "email": a label) says too
+    little to be backed alone, since any record of that day would do; it joins the clause after it."""
+    out: list[set[str]] = []
+    carried: set[str] = set()
+    for clause in _CLAUSE.split(text):
+        found = carried | evidence(clause)
+        if len(found) < MIN_CLAUSE_TERMS:
+            carried = found
+            continue
+        out.append(found)
+        carried = set()
+    if carried:
+        if out:
+            out[-1] |= carried
+        else:
+            out.append(carried)
+    return out
 
 
 def precision(judgements: Sequence[Judgement]) -> float:
