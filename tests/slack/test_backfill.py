@@ -166,3 +166,19 @@ def test_linking_again_resumes_an_unfinished_backfill_and_a_finished_one_restart
     backfill.start("Acme", "C1")
     assert backfill.progress("C1") == BackfillProgress("C1", "Acme", 0, 0, False)
     assert backfill.pending() == ["C1"]
+
+
+def test_a_refused_history_is_a_specific_message_and_the_plan_stays_resumable(services) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from slack_sdk import WebClient
+
+    from relbot.errors import BackfillError
+    from relbot.slack.backfill import build_backfill
+
+    with FakeSlack() as fake:
+        backfill = build_backfill(services, WebClient(token=TOKEN, base_url=fake.api_url))
+        backfill.start("Acme", "C0GONE001")  # a channel Slack does not know
+        with pytest.raises(BackfillError) as err:
+            backfill.run("C0GONE001")
+    assert "channel_not_found" in str(err.value) and "resume" in str(err.value)
+    assert backfill.pending() == ["C0GONE001"]  # nothing lost: the next start tries again
