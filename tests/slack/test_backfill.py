@@ -40,8 +40,9 @@ def test_linking_a_channel_imports_its_recent_history_once(relbot: Relbot) -> No
     fake.add_message(GENERAL, {"type": "message", "bot_id": BOT_ID, "text": "A brief for Lumen", "ts": _ts(22)})
     fake.add_message(GENERAL, {"type": "message", "user": BEN, "text": "Old news from last spring.",
                                "ts": _ts(24 * 200)})  # outside RELBOT_BACKFILL_DAYS (90)
+    reply_ts = _ts(47)
     fake.add_message(GENERAL, {"type": "message", "user": RACHEL, "text": "Kiosk signage goes to print Friday.",
-                               "ts": _ts(47)}, thread_ts=parent)
+                               "ts": reply_ts}, thread_ts=parent)
 
     relbot.command("link Lumen Health", channel=GENERAL)
     done = fake.wait_for("response_url", 2)[1]
@@ -49,6 +50,11 @@ def test_linking_a_channel_imports_its_recent_history_once(relbot: Relbot) -> No
     assert len(_lumen(relbot, "Kiosk rollout agreed")) == 1
     assert len(_lumen(relbot, "signage goes to print")) == 1  # a thread reply
     assert _lumen(relbot, "Old news") == [] and _lumen(relbot, "A brief for Lumen") == []
+    # Permalinks are built from the workspace URL, not fetched one API call per message.
+    assert fake.calls_to("chat.getPermalink") == []
+    [reply] = [r for r in relbot.services.store.account_records("Lumen Health") if "signage" in r.text]
+    assert reply.source == (f"https://brightline.slack.com/archives/{GENERAL}/p{reply_ts.replace('.', '')}"
+                            f"?thread_ts={parent}&cid={GENERAL}")
 
     relbot.command("link Lumen Health", channel=GENERAL, key="again")  # linking again stores nothing twice
     again = fake.wait_for("response_url", 2, where=lambda c: "again" in c.path)[1]

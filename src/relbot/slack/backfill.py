@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from relbot.errors import BackfillError
 from relbot.services import Services
-from relbot.slack.capture import SlackCapture, is_new_message
+from relbot.slack.capture import SlackCapture, is_new_message, permalink
 from relbot.slack.directory import Directory
 from relbot.slack.message_index import MessageIndex
 from relbot.store.state import StateDB
@@ -62,6 +62,7 @@ class Backfill:
         self._capture = capture
         self._days = days
         self._page_size = page_size
+        self._workspace_url = ""  # for permalinks: one auth.test call instead of a getPermalink per message
         with state.connect() as db:
             db.executescript(SCHEMA)
 
@@ -86,6 +87,7 @@ class Backfill:
         account, oldest, cursor = self._plan(channel_id)
         while not progress.finished:
             try:
+                self._workspace_url = self._workspace_url or str(self._client.auth_test().get("url") or "")
                 page = self._client.conversations_history(
                     channel=channel_id, oldest=oldest, limit=self._page_size, cursor=cursor or None
                 )
@@ -158,9 +160,11 @@ class Backfill:
     def _store(self, account: str, channel_id: str, message: dict[str, Any]) -> int:
         if not is_new_message(message):
             return 0
+        ts, thread_ts = str(message["ts"]), message.get("thread_ts")
+        link = permalink(self._workspace_url, channel_id, ts, thread_ts) if self._workspace_url else None
         stored = self._capture.save_message(
-            account=account, channel_id=channel_id, ts=str(message["ts"]), user_id=message.get("user"),
-            text=str(message.get("text") or ""), thread_ts=message.get("thread_ts"),
+            account=account, channel_id=channel_id, ts=ts, user_id=message.get("user"),
+            text=str(message.get("text") or ""), thread_ts=thread_ts, permalink=link,
         )
         return int(stored)
 

@@ -32,6 +32,12 @@ def is_new_message(message: dict[str, Any]) -> bool:
     return message.get("subtype") in NEW_SUBTYPES and bool(message.get("ts")) and not message.get("bot_id")
 
 
+def permalink(workspace_url: str, channel_id: str, ts: str, thread_ts: str | None = None) -> str:
+    """A message's link in the form chat.getPermalink returns, built from the workspace URL (auth.test)."""
+    link = f"{workspace_url.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
+    return f"{link}?thread_ts={thread_ts}&cid={channel_id}" if thread_ts and thread_ts != ts else link
+
+
 def ts_date(ts: str) -> dt.date:
     return dt.datetime.fromtimestamp(float(ts), dt.UTC).date()
 
@@ -45,16 +51,18 @@ class SlackCapture:
         self._lock = threading.Lock()  # orders an edit after the save it replaces, within this process
 
     def save_message(
-        self, *, account: str, channel_id: str, ts: str, user_id: str | None, text: str, thread_ts: str | None = None
+        self, *, account: str, channel_id: str, ts: str, user_id: str | None, text: str, thread_ts: str | None = None,
+        permalink: str | None = None,
     ) -> bool:
-        """True if stored now; False if this message was saved before or holds no text."""
+        """True if stored now; False if this message was saved before or holds no text. ``permalink``: the
+        message's link when the caller already knows it (a backfill builds them; one API call each is slow)."""
         if not text.strip():
             return False
         with self._lock:
             if not self._index.claim(channel_id, ts, account):
                 return False
             try:
-                item = self._item(account, channel_id, ts, user_id, text, thread_ts)
+                item = self._item(account, channel_id, ts, user_id, text, thread_ts, permalink)
                 self._services.ingestor.ingest_items([item], account=account, path=item.source)
                 ids = [r.id for r in chunk_items([item], account=account)]
             except BaseException:
@@ -93,12 +101,13 @@ class SlackCapture:
         self._services.ingestor.ingest_items([item], account=account, path=item.source)
 
     def _item(
-        self, account: str, channel_id: str, ts: str, user_id: str | None, text: str, thread_ts: str | None
+        self, account: str, channel_id: str, ts: str, user_id: str | None, text: str, thread_ts: str | None,
+        permalink: str | None,
     ) -> SourceItem:
         user = self._directory.user(user_id) if user_id else None
         channel = self._directory.channel(channel_id)
         return SourceItem(
-            text=text, kind=SourceKind.SLACK, source=self._permalink(channel_id, ts), position=0,
+            text=text, kind=SourceKind.SLACK, source=permalink or self._permalink(channel_id, ts), position=0,
             date=ts_date(ts), author=user.name if user else user_id, account=account,
             title=f"#{channel.name}" if channel and not channel.is_im else None, thread=thread_ts or ts,
         )
