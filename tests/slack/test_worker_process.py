@@ -3,16 +3,20 @@ listener. One worker is started for the whole scenario (spawning one costs a few
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
 
 from relbot.services import Services
+from relbot.slack.worker import DraftWorker
 from tests.slack import payloads
 from tests.slack.conftest import GENERAL, LUMEN_CHANNEL, MAYA, MAYA_DM, SECRET, TOKEN, Relbot
 from tests.support.fake_slack import FakeSlack
@@ -21,14 +25,18 @@ from tests.support.slack_requests import SlackSender
 SLOW_START_S = 90.0  # the worker imports, opens the store and loads the model before its first job
 
 
+@dataclass
+class SplitRelbot(Relbot):
+    worker: DraftWorker
+
+
 @pytest.fixture()
 def split_relbot(tmp_path: Path, demo_build: Path, models_dir: Path, fake_slack: FakeSlack,
-                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Relbot]:
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[SplitRelbot]:
     from relbot.config import load_settings
     from relbot.services import build_services
     from relbot.slack.app import build_app
     from relbot.slack.server import make_http_server
-    from relbot.slack.worker import DraftWorker
 
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RELBOT_CHROMA_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -44,14 +52,15 @@ def split_relbot(tmp_path: Path, demo_build: Path, models_dir: Path, fake_slack:
     server = make_http_server(app, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
-        yield Relbot(fake_slack, SlackSender(f"http://127.0.0.1:{server.server_port}", SECRET), services, app)
+        sender = SlackSender(f"http://127.0.0.1:{server.server_port}", SECRET)
+        yield SplitRelbot(fake_slack, sender, services, app, worker)
     finally:
         server.shutdown()
         server.server_close()
         worker.stop(drain=False)
 
 
-def test_every_surface_works_through_the_worker_process(split_relbot: Relbot) -> None:
+def test_every_surface_works_through_the_worker_process(split_relbot: SplitRelbot) -> None:
     relbot, fake = split_relbot, split_relbot.fake
 
     ack = relbot.command("brief Lumen Health")
@@ -89,3 +98,21 @@ def test_every_surface_works_through_the_worker_process(split_relbot: Relbot) ->
     assert "Saved to *Lumen Health*" in confirms[-1].text()
     time.sleep(0.5)
     assert len(fake.calls_to("chat.postEphemeral")) == 2  # the retried mention was answered once
+
+
+def test_a_killed_worker_is_replaced_and_the_next_command_answered(split_relbot: SplitRelbot) -> None:
+    relbot, fake = split_relbot, split_relbot.fake
+    relbot.command("brief Lumen Health", key="first")
+    fake.wait_for("response_url", timeout=SLOW_START_S)
+    first = split_relbot.worker.pid
+    assert first is not None
+    os.kill(first, signal.SIGKILL)  # killed while idle, i.e. inside queue.get(), holding the queue's read lock
+    deadline = time.monotonic() + 10
+    while split_relbot.worker.pid in (None, first):  # the watchdog replaces it within a second or so
+        assert time.monotonic() < deadline, "no new worker"
+        time.sleep(0.05)
+
+    ack = relbot.command("brief Lumen Health", key="second")
+    assert ack.status == 200 and ack.elapsed < 3.0
+    [reply] = fake.wait_for("response_url", where=lambda c: "second" in c.path, timeout=SLOW_START_S)
+    assert "Brief · Lumen Health" in reply.text()

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 Job = tuple[dict[str, Any], str, dict[str, Any]]  # (request body, lazy function name, headers)
 NICENESS = 10  # background work: under contention the front's acks get ~90% of the CPU
 STOP_TIMEOUT_S = 10.0
+WATCHDOG_INTERVAL_S = 1.0  # how soon a worker that died is replaced
 
 
 class DraftWorker:
@@ -48,26 +49,48 @@ class DraftWorker:
         self._queue = self._ctx.Queue()
         self._process: SpawnProcess | None = None
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._watchdog: threading.Thread | None = None
 
     def start(self) -> None:
+        """Start the worker (again, if it died) and the watchdog that restarts it from then on."""
         with self._lock:
-            if self._process is not None and self._process.is_alive():
+            if self._stopping.is_set() or (self._process is not None and self._process.is_alive()):
                 return
             if self._process is not None:
                 log.warning("The draft worker exited (code %s); starting a new one.", self._process.exitcode)
+                # A process killed inside queue.get() dies holding the queue's read lock, and no new reader
+                # could ever take a job from it: the new worker gets a new queue. Jobs the old one had not yet
+                # read die with it, like the ones it was running.
+                self._queue = self._ctx.Queue()
             level = logging.getLogger("relbot").getEffectiveLevel()
             self._process = self._ctx.Process(
                 target=worker_main, args=(self._settings, self._queue, self._threads, level),
                 name="relbot-draft-worker", daemon=True,
             )
             self._process.start()
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch, name="relbot-worker-watchdog", daemon=True)
+                self._watchdog.start()
+
+    @property
+    def pid(self) -> int | None:
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
 
     def submit(self, body: dict[str, Any], function_name: str, headers: dict[str, Any]) -> None:
-        self.start()  # restarts a worker that died; queued jobs wait in the queue meanwhile
+        process = self._process
+        if process is None or not process.is_alive():  # lock-free on the usual path: it runs before every ack
+            self.start()
         self._queue.put((body, function_name, headers))
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(WATCHDOG_INTERVAL_S):
+            self.start()
 
     def stop(self, *, drain: bool = True) -> None:
         """``drain``: finish the queued jobs first (a clean shutdown); otherwise stop now."""
+        self._stopping.set()
         with self._lock:
             process, self._process = self._process, None
         if process is None:
