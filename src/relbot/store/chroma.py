@@ -78,10 +78,9 @@ def connect(*, chroma_dir: Path, chroma_url: str | None) -> Any:
     return chromadb.PersistentClient(path=str(chroma_dir), settings=settings)
 
 
-def _collection(client: Any, name: str, embedder: Embedder) -> Any:
-    metadata: dict[str, Any] = {"embedding_model": embedder.name, "dimension": embedder.dimension}
-    if name == RECORDS:
-        metadata["chunker"] = CHUNKER_VERSION
+def _collection(client: Any, name: str, embedder: Embedder, **extra: Any) -> Any:
+    """Open (or create, recording ``extra`` in its metadata) a collection built with ``embedder``."""
+    metadata: dict[str, Any] = {"embedding_model": embedder.name, "dimension": embedder.dimension, **extra}
     try:
         collection = client.get_or_create_collection(
             name,
@@ -98,14 +97,18 @@ def _collection(client: Any, name: str, embedder: Embedder) -> Any:
             f"'{embedder.name}'. Vectors from different models cannot be mixed: move the data dir aside "
             "(or point RELBOT_DATA_DIR elsewhere) and re-ingest your sources to rebuild it."
         )
-    chunked_with = (collection.metadata or {}).get("chunker", 1)  # version 1 stores predate the key
-    if name == RECORDS and chunked_with != CHUNKER_VERSION:
+    return collection
+
+
+def _require_chunker(records: Any) -> None:
+    """Records cut another way have other ids: re-ingesting a source would store it a second time."""
+    chunked_with = (records.metadata or {}).get("chunker", 1)  # version 1 stores predate the key
+    if chunked_with != CHUNKER_VERSION:
         raise StoreMismatchError(
             f"The store was built by an older relbot (chunker version {chunked_with}; this one uses "
             f"{CHUNKER_VERSION}), so re-ingesting a source would store it twice. Move the data dir aside "
             "(or point RELBOT_DATA_DIR elsewhere) and re-ingest your sources to rebuild it."
         )
-    return collection
 
 
 def _record_metadata(record: Record) -> dict[str, Any]:
@@ -146,7 +149,8 @@ class VectorStore:
     def __init__(self, client: Any, embedder: Embedder) -> None:
         self._client = client
         self._embedder = embedder
-        self.records = _collection(client, RECORDS, embedder)
+        self.records = _collection(client, RECORDS, embedder, chunker=CHUNKER_VERSION)
+        _require_chunker(self.records)
         self.guidance = _collection(client, GUIDANCE, embedder)
         self._batch = max(1, min(int(client.get_max_batch_size()), 5000))
 
