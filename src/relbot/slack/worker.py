@@ -62,7 +62,9 @@ class DraftWorker:
                 # A process killed inside queue.get() dies holding the queue's read lock, and no new reader
                 # could ever take a job from it: the new worker gets a new queue. Jobs the old one had not yet
                 # read die with it, like the ones it was running.
-                self._queue = self._ctx.Queue()
+                old, self._queue = self._queue, self._ctx.Queue()
+                old.cancel_join_thread()  # its feeder may be stuck on a pipe nobody reads: never wait for it
+                old.close()
             level = logging.getLogger("relbot").getEffectiveLevel()
             self._process = self._ctx.Process(
                 target=worker_main, args=(self._settings, self._queue, self._threads, level),
