@@ -33,6 +33,13 @@ def register(sub: Any) -> None:
     c.add_argument("--llm", action="store_true", help="check the configured LLM's drafts instead of extractive ones")
     c.add_argument("--json", action="store_true", help="print only a JSON report")
     c.set_defaults(handler=run_citations)
+    b = kinds.add_parser("briefs", help="offline briefs and answers of labelled real correspondence vs its labels")
+    b.add_argument("--labels", type=Path, required=True, metavar="FILE",
+                   help="labels.yaml of a labelled set, e.g. ../shared/data/enron-dev/labels.yaml")
+    b.add_argument("--accounts", type=lambda v: [a.strip() for a in v.split(",") if a.strip()], default=[],
+                   metavar="ID,ID", help="only these labelled accounts (ids or names)")
+    b.add_argument("--json", action="store_true", help="print only a JSON report (with what was missed)")
+    b.set_defaults(handler=run_briefs)
 
 
 def run_retrieval(args: argparse.Namespace) -> int:
@@ -90,4 +97,24 @@ def run_citations(args: argparse.Namespace) -> int:
     for miss in report.unsupported:
         where = f"{miss.account} / {miss.section}"
         print(f"  unsupported ({miss.support:.2f}) {where}: {miss.line[:90]} [{miss.record_id[:10]}]")
+    return 0
+
+
+def run_briefs(args: argparse.Namespace) -> int:
+    from relbot.eval.brief_eval import evaluate
+    from relbot.eval.brief_labels import load_labels
+    from relbot.eval.brief_report import print_brief_report
+
+    labels = load_labels(args.labels)
+    unknown = [a for a in args.accounts if not any(a in (x.id, x.name) for x in labels.accounts)]
+    if unknown:
+        print(f"relbot: no labelled account {', '.join(unknown)} in {args.labels}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="relbot-eval-briefs-") as scratch:
+        report = evaluate(labels, Path(scratch), only=args.accounts,
+                          on_account=None if args.json else lambda name: print(f"  {name}…", file=sys.stderr))
+    if args.json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        print_brief_report(report)
     return 0
