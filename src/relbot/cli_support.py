@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from relbot.config import load_settings
+from relbot.config import load_settings, parse_domains
 from relbot.models import SourceKind
 from relbot.services import Services, build_services
 
@@ -18,6 +18,16 @@ def iso_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def domain_list(value: str) -> list[str]:
+    try:
+        domains = parse_domains(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not domains:
+        raise argparse.ArgumentTypeError("no domain given; use e.g. --domains client.com,client.co.uk")
+    return domains
 
 
 def field_mapping(value: str) -> tuple[str, str]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 
 
 def _env(name: str) -> AliasChoices:
@@ -26,6 +29,10 @@ class Settings(BaseSettings):
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
     slack_admins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias=_env("RELBOT_SLACK_ADMINS")
+    )
+
+    agency_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("RELBOT_AGENCY_DOMAINS")
     )
 
     openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
@@ -54,6 +61,11 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("agency_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: object) -> object:
+        return parse_domains(value) if isinstance(value, str) else value
+
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
@@ -69,6 +81,19 @@ class Settings(BaseSettings):
     @property
     def state_db_path(self) -> Path:
         return self.data_dir / "state.sqlite3"
+
+
+def parse_domains(value: str) -> list[str]:
+    """ "Agency.com, @studio.co.uk" -> ["agency.com", "studio.co.uk"]; raises ValueError on a non-domain."""
+    domains = []
+    for part in value.split(","):
+        domain = part.strip().lstrip("@").lower()
+        if not domain:
+            continue
+        if not _DOMAIN.fullmatch(domain):
+            raise ValueError(f"'{part.strip()}' is not an e-mail domain; use e.g. agency.com")
+        domains.append(domain)
+    return list(dict.fromkeys(domains))
 
 
 def load_settings(**overrides: object) -> Settings:

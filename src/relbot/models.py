@@ -56,7 +56,8 @@ class SourceItem(BaseModel):
     title: str | None = None  # note title, email subject, CRM subject, channel name
     thread: str | None = None  # items sharing a thread are chunked together (email subject, Slack thread)
     account: str | None = None  # from front matter, when the file names its account
-    participants: tuple[str, ...] = ()  # attendees, email recipients
+    participants: tuple[str, ...] = ()  # attendees, email recipients ("Name <address>" where both are known)
+    author_address: str | None = None  # the sender's e-mail address, when the source gives one
 
 
 class Record(BaseModel):
@@ -74,6 +75,8 @@ class Record(BaseModel):
     author: str | None = None  # for multi-speaker chunks: comma-separated speakers in order
     title: str | None = None
     thread: str | None = None
+    author_address: str | None = None
+    participants: tuple[str, ...] = ()  # recipients and attendees ("Name <address>" where both are known)
 
     def citation(self) -> Citation:
         return Citation(record_id=self.id, source=self.source, date=self.date, kind=self.kind)
@@ -131,6 +134,7 @@ class Account(BaseModel):
     account_manager: str | None = None  # the agency's account manager
     team: list[str] = Field(default_factory=list)  # Slack user ids allowed to see this account
     channels: list[str] = Field(default_factory=list)  # linked Slack channel ids
+    domains: list[str] = Field(default_factory=list)  # the client's e-mail domains (lower-case, no "@")
 
 
 class FileReport(BaseModel):

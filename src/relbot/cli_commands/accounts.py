@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from relbot.cli_support import print_json, services
+from relbot.cli_support import domain_list, print_json, services
 from relbot.errors import ConfigError
 from relbot.models import Account, RelationshipType, Stage, Tier
 from relbot.services import Services
@@ -30,6 +30,8 @@ def register(sub: Any) -> None:
     add.add_argument("--client-contact")
     add.add_argument("--account-manager")
     add.add_argument("--alias", action="append", dest="aliases")
+    add.add_argument("--domains", type=domain_list, metavar="D1,D2",
+                     help="the client's e-mail domains, comma-separated (people at them are the client's side)")
     add.add_argument("--team", help="comma-separated Slack user ids allowed to see this account")
     add.set_defaults(handler=_add)
     link = actions.add_parser("link", help="link a Slack channel to an account")
@@ -74,7 +76,7 @@ def _add(args: argparse.Namespace) -> int:
     updates = {
         "tier": args.tier, "stage": args.stage, "relationship_type": args.relationship_type,
         "client_contact": args.client_contact, "account_manager": args.account_manager,
-        "aliases": args.aliases,
+        "aliases": args.aliases, "domains": args.domains,
         "team": [u.strip() for u in args.team.split(",") if u.strip()] if args.team else None,
     }
     base.update({k: v for k, v in updates.items() if v is not None})

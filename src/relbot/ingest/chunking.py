@@ -16,7 +16,7 @@ from relbot.models import Record, SourceItem, SourceKind
 TARGET_WORDS = 160
 # Bumped whenever chunking changes which records a source becomes (and so their content-hash ids): a store
 # chunked another way would keep both versions of every re-ingested source. Stores record it on creation.
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 MAX_WORDS = 260
 # Items of these kinds are conversation lines; the speaker is part of the text a reader needs.
 SPOKEN = {SourceKind.TRANSCRIPT, SourceKind.SLACK}
@@ -28,10 +28,17 @@ _HESITATION = re.compile(r"(?<![\w-])(?:mm-hmm|uh-huh|uh|um|erm|er|hmm|mm|ah)(?!
 _SPACES = re.compile(r"[ \t]+")
 
 
-def record_id(account: str, kind: SourceKind, date: object, text: str) -> str:
-    """Content hash: the same content for the same account is the same record, wherever it came from."""
-    digest = hashlib.sha256(f"{account.casefold()}\x1f{kind.value}\x1f{date}\x1f{text}".encode())
-    return digest.hexdigest()[:32]
+def record_id(account: str, kind: SourceKind, date: object, text: str, *, author: str | None = None,
+              message: str | None = None) -> str:
+    """Content hash: the same content for the same account is the same record. The author and, for a
+    message, which message it is are part of it: "Thanks, will do" from two people, or in two e-mails, is
+    two records."""
+    key = f"{account.casefold()}\x1f{kind.value}\x1f{date}\x1f{text}"
+    if author:
+        key += f"\x1f{author}"
+    if message:
+        key += f"\x1f{message}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def embed_text(record: Record) -> str:
@@ -139,7 +146,8 @@ def _to_record(chunk: list[SourceItem], account: str) -> Record:
         text = "\n\n".join(i.text for i in chunk)
         author = first.author
     return Record(
-        id=record_id(account, first.kind, first.date, text),
+        id=record_id(account, first.kind, first.date, text, author=author,
+                     message=f"{first.source}#{first.position}" if first.kind == SourceKind.EMAIL else None),
         account=account,
         kind=first.kind,
         source=first.source,
@@ -149,4 +157,6 @@ def _to_record(chunk: list[SourceItem], account: str) -> Record:
         author=author,
         title=first.title,
         thread=first.thread,
+        author_address=first.author_address if first.kind not in SPOKEN else None,
+        participants=tuple(dict.fromkeys(p for i in chunk for p in i.participants)),
     )

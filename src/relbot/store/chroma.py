@@ -120,10 +120,12 @@ def _record_metadata(record: Record) -> dict[str, Any]:
         # Chroma filters only on numbers, so the date is kept twice: text for display, ordinal for ranges.
         "day": record.date.toordinal() if record.date else 0,
     }
-    for key in ("author", "title", "thread"):
+    for key in ("author", "title", "thread", "author_address"):
         value = getattr(record, key)
         if value:
             meta[key] = value
+    if record.participants:  # Chroma metadata holds scalars only
+        meta["participants"] = "\n".join(record.participants)
     if record.date:
         meta["date"] = record.date.isoformat()
     return meta
@@ -142,6 +144,8 @@ def record_from_chroma(record_id: str, text: str, meta: dict[str, Any]) -> Recor
         author=meta.get("author"),
         title=meta.get("title"),
         thread=meta.get("thread"),
+        author_address=meta.get("author_address"),
+        participants=tuple(p for p in str(meta.get("participants") or "").split("\n") if p),
     )
 
 
