@@ -58,6 +58,7 @@ class SourceItem(BaseModel):
     account: str | None = None  # from front matter, when the file names its account
     participants: tuple[str, ...] = ()  # attendees, email recipients ("Name <address>" where both are known)
     author_address: str | None = None  # the sender's e-mail address, when the source gives one
+    message_id: str | None = None  # which message this is (Message-ID), for messages that may repeat
 
 
 class Record(BaseModel):

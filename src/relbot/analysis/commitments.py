@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-from relbot.analysis.people import People
+from relbot.analysis.people import People, Side
 from relbot.analysis.promises import Promise, find_promise
 from relbot.analysis.text import Sentence, all_sentences, is_question, terms
 from relbot.drafting.models import Commitment, CommitmentStatus
@@ -153,11 +154,15 @@ def ledger(records: list[Record], people: People, as_of: dt.date) -> list[Commit
         out.append(Commitment(
             what=best.what, owner=owner, due=group.due, status=status,
             citations=_cites([p.sentence for p in group.promises]),
-            evidence=_cites(done or chased), side=people.side(owner),
+            evidence=_cites(done or chased), side=_known(people.side(owner)),
             fulfilled_on=min((s.record.date for s in done if s.record.date), default=None),
             chases=len({s.record.date for s in chased}) if not done else 0,  # one event, however many retellings
         ))
     return out
+
+
+def _known(side: Side | None) -> Literal["agency", "client"] | None:
+    return None if side in (None, "unknown") else side  # type: ignore[return-value]
 
 
 def current(commitments: list[Commitment], as_of: dt.date, days: int = 75) -> list[Commitment]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from relbot.analysis.activity import last_contact
@@ -53,9 +54,11 @@ def _contact_evidence(records: list[Record], changes: list[ContactChange]) -> li
     return cites
 
 
-def analyze(records: list[Record], account: Account, as_of: dt.date, cadence: Cadence) -> Analysis:
+def analyze(
+    records: list[Record], account: Account, as_of: dt.date, cadence: Cadence, agency_domains: Sequence[str] = ()
+) -> Analysis:
     history = in_history(records, as_of)
-    who = people(history, account)
+    who = people(history, account, agency_domains)
     changes = contact_changes(history, who)
     poc: dict[str, str | None] = {side: name for side, name in points_of_contact(account, changes).items()}
     full = ledger(history, who, as_of)

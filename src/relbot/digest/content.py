@@ -66,9 +66,10 @@ class DigestBuilder:
                 if records is None:
                     records = self._records[account.name] = self._svc.store.account_records(account.name)
                 cadence = load_cadence(self._svc.knowledge_dir)
+                ours = self._svc.settings.agency_domains
                 review = Review(
-                    now=analyze(records, account, as_of, cadence),
-                    before=analyze(records, account, as_of - dt.timedelta(days=7), cadence),
+                    now=analyze(records, account, as_of, cadence, ours),
+                    before=analyze(records, account, as_of - dt.timedelta(days=7), cadence, ours),
                     cadence=cadence, week=week,
                     previous_stage=stages.seen_before(self._svc.state, account.name, str(week)),
                 )

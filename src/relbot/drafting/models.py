@@ -66,7 +66,7 @@ class Concern(BaseModel):
 
 class Contact(BaseModel):
     name: str
-    side: Literal["client", "agency"]
+    side: Literal["client", "agency", "unknown"]  # unknown: neither a domain nor the registry says
     role: str | None = None
     last_seen: dt.date | None = None
     citations: list[Citation] = Field(default_factory=list)

@@ -71,7 +71,7 @@ class DraftService:
         # The retriever's index of the account holds its records, current as of this call (and cached, so a
         # repeated draft reads none from Chroma); the checklist's searches below then need no id check each.
         records = self._svc.retriever.account_index(found.name).records
-        analysis = analyze(records, found, day, load_cadence(kdir))
+        analysis = analyze(records, found, day, load_cadence(kdir), self._svc.settings.agency_domains)
         items = load_checklist(kdir)
 
         def search(query: str, limit: int) -> list[SearchHit]:

@@ -72,12 +72,17 @@ def matches(text: str, citations: Sequence[Citation], item: _Item) -> bool:
     return cites_message(citations, item.messages) and has_key_word(text, item.key_words)
 
 
+_SUFFIX = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def _name_key(name: str) -> str:
-    """ "Okafor, Ben" and "ben okafor" -> "ben okafor"."""
+    """ "Okafor, Ben", "ben okafor" and "Ben J. Okafor Jr." -> "ben okafor": middle initials and suffixes do
+    not tell two people apart within one account."""
     if "," in name:
         last, _, first = name.partition(",")
         name = f"{first} {last}"
-    return " ".join(re.sub(r"[^\w\s'-]", " ", name.casefold()).split())
+    words = re.sub(r"[^\w\s'-]", " ", name.casefold()).split()
+    return " ".join(w for w in words if len(w) > 1 and w not in _SUFFIX)
 
 
 def _person_found(person: LabelledPerson, contacts: Sequence[Contact]) -> Contact | None:

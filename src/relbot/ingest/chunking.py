@@ -134,6 +134,12 @@ def _split_long(item: SourceItem, maximum: int) -> Iterator[SourceItem]:
         yield item.model_copy(update={"text": " ".join(part)})
 
 
+def _message_key(item: SourceItem) -> str | None:
+    if item.kind != SourceKind.EMAIL:
+        return None
+    return item.message_id or f"{item.source}#{item.position}"
+
+
 def _to_record(chunk: list[SourceItem], account: str) -> Record:
     first = chunk[0]
     if first.kind in SPOKEN:
@@ -147,7 +153,7 @@ def _to_record(chunk: list[SourceItem], account: str) -> Record:
         author = first.author
     return Record(
         id=record_id(account, first.kind, first.date, text, author=author,
-                     message=f"{first.source}#{first.position}" if first.kind == SourceKind.EMAIL else None),
+                     message=_message_key(first)),
         account=account,
         kind=first.kind,
         source=first.source,

@@ -15,7 +15,9 @@ from pathlib import Path
 from relbot.errors import LoaderError
 from relbot.models import SourceItem, SourceKind
 
+from .addresses import Mailbox, mailboxes
 from .email_body import clean_body, unescape_mbox_from
+from .email_history import split_forward
 from .htmltext import html_to_text
 from .text import check_not_binary, date_from_filename, normalize_line, read_bytes
 
@@ -31,11 +33,11 @@ def load_emails(path: Path, *, default_date: dt.date | None = None) -> list[Sour
     is_mbox = _is_mbox(path, data)
     raws = _mbox_messages(path) if is_mbox else [data]
     fallback_date = date_from_filename(path) or default_date
-    items = [
-        item
-        for position, raw in enumerate(raws)
-        if (item := _to_item(_parse(raw), path, position, fallback_date, mbox=is_mbox)) is not None
+    found = [
+        item for position, raw in enumerate(raws)
+        for item in _to_items(_parse(raw), path, position, fallback_date, mbox=is_mbox)
     ]
+    items = [item.model_copy(update={"position": n}) for n, item in enumerate(found)]
     if not items:
         raise LoaderError(f"{path}: no message text found (every message was empty or only quoted text).")
     return items
@@ -67,29 +69,57 @@ def _parse(raw: bytes) -> EmailMessage:
     return BytesParser(policy=policy.default).parsebytes(raw)
 
 
-def _to_item(
+def _to_items(
     message: EmailMessage, path: Path, position: int, fallback_date: dt.date | None, *, mbox: bool
-) -> SourceItem | None:
+) -> list[SourceItem]:
     subject = normalize_line(_header(message, "subject"))
     body = _body_text(message)
     if mbox:
         body = unescape_mbox_from(body)
-    text = clean_body(body, forwarded=bool(_FORWARD_PREFIX.match(subject)))
+    forwarded = bool(_FORWARD_PREFIX.match(subject))
+    text = clean_body(body, forwarded=forwarded)
     if not text:
-        return None  # nothing new was said (empty, or only quoted history)
-    senders = _addresses(message, "from")
-    recipients = _addresses(message, "to") + _addresses(message, "cc")
-    return SourceItem(
+        return []  # nothing new was said (empty, or only quoted history)
+    senders = _mailboxes(message, "from")
+    recipients = _mailboxes(message, "to") + _mailboxes(message, "cc")
+    own = SourceItem(
         text=text,
         kind=SourceKind.EMAIL,
         source=str(path),
         position=position,
         date=_date(message) or fallback_date,
-        author=senders[0] if senders else None,
+        author=senders[0].name if senders else None,
+        author_address=senders[0].address if senders else None,
         title=subject or None,
         thread=normalize_subject(subject),
-        participants=tuple(dict.fromkeys(recipients)),
+        participants=tuple(dict.fromkeys(m.formatted() for m in recipients)),
+        message_id=_header(message, "message-id").strip() or None,
     )
+    return _carried_items(own) if forwarded else [own]
+
+
+def _carried_items(forward: SourceItem) -> list[SourceItem]:
+    """The forwarder's note, then each message the forward carries, under its own sender and day."""
+    pieces = split_forward(forward.text)
+    if len(pieces) == 1:
+        return [forward]
+    own, carried = pieces[0], pieces[1:]
+    items = [forward.model_copy(update={"text": own.text or f"Forwarded: {forward.title or 'a message'}"})]
+    for piece in carried:
+        if not piece.text:
+            continue
+        sender = piece.sender
+        items.append(forward.model_copy(update={
+            "text": piece.text,
+            "date": piece.day or forward.date,
+            "author": sender.name if sender else None,
+            "author_address": sender.address if sender else None,
+            "title": piece.subject or forward.title,
+            "participants": tuple(dict.fromkeys(m.formatted() for m in piece.recipients)),
+            # The same carried message in two forwards is one message: one record.
+            "message_id": f"carried:{sender.formatted() if sender else ''}|{piece.sent}|{piece.subject or ''}",
+        }))
+    return items
 
 
 def _header(message: Message, name: str) -> str:
@@ -100,15 +130,14 @@ def _header(message: Message, name: str) -> str:
         return next((str(v) for k, v in message.raw_items() if k.lower() == name), "")
 
 
-def _addresses(message: Message, name: str) -> list[str]:
-    """Display names where given, else addresses."""
+def _mailboxes(message: Message, name: str) -> list[Mailbox]:
     try:
         header = message.get(name)
         pairs = [(a.display_name, a.addr_spec) for a in getattr(header, "addresses", ())]
     except _HEADER_ERRORS:
         raw = [str(v) for k, v in message.raw_items() if k.lower() == name]
         pairs = getaddresses(raw)
-    return [normalize_line(display or address) for display, address in pairs if (display or address).strip()]
+    return mailboxes(pairs)
 
 
 def _date(message: Message) -> dt.date | None:

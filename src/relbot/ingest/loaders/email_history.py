@@ -1,0 +1,125 @@
+"""A forwarded e-mail's history cut into the messages it carries, each with its own sender, recipients and day.
+
+A forward is news to the account, but "we will forward executed copies" in it was written by whoever sent the
+forwarded message, on their day, not by the person who forwarded it. Outlook, Gmail, Apple Mail and Lotus Notes
+all introduce a carried message with a header block ("From: … / Sent: … / To: … / Subject: …"), sometimes
+after a separator line ("-----Original Message-----", "---------- Forwarded message ---------").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from email.utils import getaddresses
+
+from .addresses import Mailbox, display_name, mailboxes
+from .dates import parse_date
+
+_SEPARATOR = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|forwarded message|forwarded by .*|message d'origine|ursprüngliche nachricht|"
+    r"mensaje original|messaggio originale)\s*-{2,}.*|begin forwarded message:?|_{10,})\s*$", re.I)
+_FIELD = re.compile(r"^\s*\**(from|von|de|van|da|sent|date|gesendet|datum|envoyé|to|an|à|para|cc|subject|betreff|"
+                    r"objet|asunto)\s*:\**\s*(.*)$", re.I)
+_FROM = {"from", "von", "de", "van", "da"}
+_WHEN = {"sent", "date", "gesendet", "datum", "envoyé"}
+_TO = {"to", "an", "à", "para"}
+_SUBJECT = {"subject", "betreff", "objet", "asunto"}
+_MAILTO = re.compile(r"\s*\[mailto:([^\]]*)\]", re.I)
+_NOTES_SUFFIX = re.compile(r"(@[\w.-]+\.[a-z]{2,})@[A-Z][A-Z0-9_]*\b")  # Lotus Notes: "x@client.com@ENRON"
+_HEADER_SPAN = 8  # a header block's fields sit within this many lines of its From:
+
+
+@dataclass
+class Carried:
+    """One message of a forward: the forwarder's own text first, then each carried message, oldest last."""
+
+    text: str
+    sender: Mailbox | None = None
+    recipients: list[Mailbox] = field(default_factory=list)
+    day: dt.date | None = None
+    subject: str | None = None
+    sent: str = ""  # the header's own "Sent:" value: with the sender, what identifies the message
+
+
+def split_forward(text: str) -> list[Carried]:
+    lines = text.split("\n")
+    starts = [i for i in range(len(lines)) if _header_block_at(lines, i)]
+    if not starts:
+        return [Carried(text)]
+    pieces = [Carried(_body(lines[: _block_start(lines, starts[0])]))]
+    for n, start in enumerate(starts):
+        end = _block_start(lines, starts[n + 1]) if n + 1 < len(starts) else len(lines)
+        fields, body_at = _fields(lines, start)
+        pieces.append(_carried(fields, _body(lines[body_at:end])))
+    return [p for p in pieces if p.text or p.sender]
+
+
+def _header_block_at(lines: list[str], i: int) -> bool:
+    """A "From:" line followed closely by a date and a subject or recipient line."""
+    m = _FIELD.match(lines[i])
+    if not m or m.group(1).lower() not in _FROM or not m.group(2).strip():
+        return False
+    names = {f.group(1).lower() for line in lines[i + 1 : i + _HEADER_SPAN] if (f := _FIELD.match(line))}
+    return bool(names & _WHEN) and bool(names & (_SUBJECT | _TO))
+
+
+def _block_start(lines: list[str], start: int) -> int:
+    """Include the separator line (and blank lines) just above a header block in it."""
+    i = start
+    while i > 0 and (not lines[i - 1].strip() or _SEPARATOR.match(lines[i - 1])):
+        i -= 1
+        if _SEPARATOR.match(lines[i]):
+            return i
+    return start
+
+
+def _fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
+    fields: dict[str, str] = {}
+    i = start
+    last = ""
+    while i < len(lines) and i < start + _HEADER_SPAN + 4:
+        m = _FIELD.match(lines[i])
+        if m:
+            key = m.group(1).lower()
+            last = next(k for group, k in ((_FROM, "from"), (_WHEN, "sent"), (_TO, "to"), ({"cc"}, "cc"),
+                                           (_SUBJECT, "subject")) if key in group)
+            fields.setdefault(last, m.group(2).strip())
+        elif lines[i].strip() and last in ("to", "cc") and lines[i].startswith((" ", "\t")):
+            fields[last] += " " + lines[i].strip()  # a long recipient list wrapped onto the next line
+        else:
+            break
+        i += 1
+        if last == "subject":
+            break
+    return fields, i
+
+
+def _carried(fields: dict[str, str], body: str) -> Carried:
+    senders = parse_people(fields.get("from", ""))
+    recipients = parse_people(fields.get("to", "")) + parse_people(fields.get("cc", ""))
+    sent = fields.get("sent", "")
+    return Carried(text=body, sender=senders[0] if senders else None, recipients=recipients,
+                   day=parse_date(sent.strip()) if sent else None, subject=fields.get("subject") or None, sent=sent)
+
+
+def parse_people(value: str) -> list[Mailbox]:
+    """ "Jones, Tana; 'fkelly@gbmdc.com'" (Outlook) or "Ann Smith <ann@x.com>, Bo <bo@y.com>" (Gmail)."""
+    # Outlook: "Hess, Diane [mailto:dhess@x.com]"; Lotus Notes forwarded through Exchange: the mailto is an
+    # IMCEANOTES relay address, and the display part already is the real one ("x@client.com@ENRON").
+    value = _MAILTO.sub(lambda m: "" if "imcea" in m.group(1).lower() else f" <{m.group(1)}>", value)
+    value = _NOTES_SUFFIX.sub(r"\1", value).strip()
+    if not value:
+        return []
+    if ";" in value or ("<" not in value and "@" not in value):
+        # Outlook separates recipients with ";" and writes "Surname, Given" without quotes.
+        out = []
+        for part in (p.strip() for p in value.split(";")):
+            pairs = getaddresses([part]) if "<" in part else [("", part)] if "@" in part else [(part, "")]
+            out.extend(mailboxes(pairs) if "<" in part or "@" in part else [Mailbox(display_name(part), None)])
+        return [m for m in out if m.name or m.address]
+    return mailboxes(getaddresses([value]))
+
+
+def _body(lines: list[str]) -> str:
+    return "\n".join(lines).strip()
