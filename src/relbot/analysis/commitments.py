@@ -28,6 +28,7 @@ _CHASED = re.compile(
     r"did not deliver|didn't deliver|new target)\b", re.I,
 )
 _DONE_WINDOW_DAYS = 7
+_CONTEXT = re.compile(r"\s*\(re: [^)]*\)$")
 # Where a promise is best worded, when several records state it.
 _KIND_RANK = {SourceKind.EMAIL: 0, SourceKind.TRANSCRIPT: 1, SourceKind.NOTE: 2, SourceKind.CRM: 3,
               SourceKind.SLACK: 4}
@@ -52,25 +53,34 @@ class _Group:
         return min(self.ranked(), key=lambda p: -len(terms(p.what)))
 
 
-def _same(group: _Group, promise: Promise) -> bool:
-    words = terms(promise.what)
-    shared = len(group.topic & words)
-    if promise.due or group.due:
+def _topic(promise: Promise) -> set[str]:
+    """The promise's own words, without the thread subject ``_in_context`` may have added for the reader."""
+    return terms(_CONTEXT.sub("", promise.what))
+
+
+def _same_promise(a: Promise, b: Promise) -> bool:
+    if a.owner and b.owner and a.owner != b.owner:
+        return False  # two people promising alike things made two promises
+    words_a, words_b = _topic(a), _topic(b)
+    shared = len(words_a & words_b)
+    if a.due or b.due:
         # The same due date in one account's history is strong evidence on its own.
-        return promise.due == group.due and shared >= 1
+        return a.due == b.due and shared >= 1
     # Undated: "a proposal" and "the proposal on how often you'll hear from us" are one promise.
-    return shared >= 2 or (shared == 1 and min(len(words), len(group.topic)) == 1)
+    return shared >= 2 or (shared == 1 and min(len(words_a), len(words_b)) == 1)
 
 
 def _group(promises: list[Promise]) -> list[_Group]:
+    """Each promise joins the group of a promise it restates (compared one to one: a group's pooled words
+    would soon match everything in a long thread)."""
     groups: list[_Group] = []
     for promise in promises:
-        match = next((g for g in groups if _same(g, promise)), None)
+        match = next((g for g in groups if any(_same_promise(p, promise) for p in g.promises)), None)
         if match is None:
             match = _Group([])
             groups.append(match)
         match.promises.append(promise)
-        match.topic |= terms(promise.what)
+        match.topic |= _topic(promise)
     return groups
 
 
@@ -157,6 +167,7 @@ def ledger(records: list[Record], people: People, as_of: dt.date) -> list[Commit
             evidence=_cites(done or chased), side=_known(people.side(owner)),
             fulfilled_on=min((s.record.date for s in done if s.record.date), default=None),
             chases=len({s.record.date for s in chased}) if not done else 0,  # one event, however many retellings
+            asked_by=best.asked_by if all(p.asked_by for p in group.promises) else None,
         ))
     return out
 

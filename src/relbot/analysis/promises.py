@@ -7,9 +7,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from relbot.analysis.commissives import commissive, soon_due
 from relbot.analysis.dates import DUE_RE, PROMISED_FOR_RE, due_date
 from relbot.analysis.people import NAME, People
-from relbot.analysis.text import Sentence, is_question, negated, terms
+from relbot.analysis.requests import request
+from relbot.analysis.text import Sentence, is_question, negated, sentences, terms
 from relbot.models import Record, SourceKind
 
 _FIRST_PERSON = re.compile(
@@ -32,6 +34,7 @@ _REFERENCE = re.compile(
 _TRIVIAL = re.compile(r"^(?:an? |the )?(?:apology|explanation|answer|favou?r|coffee|lunch|drink)\b", re.I)
 _WHAT_PREFIX = re.compile(r"^(?:to\s+)?(?:deliver|send|share|get you|get|give you|provide|have)\s+", re.I)
 _THREADED = (SourceKind.EMAIL, SourceKind.SLACK)
+_WRITTEN_OR_SAID = (SourceKind.EMAIL, SourceKind.TRANSCRIPT)
 _ACTION_SECTIONS = ("action", "next step", "to do", "todo", "follow-up", "follow up")
 
 
@@ -42,6 +45,7 @@ class Promise:
     due: dt.date | None
     sentence: Sentence
     stated: bool = True  # said to or about the client; False for a bare action item in meeting notes
+    asked_by: str | None = None  # a request: who asked the owner for it
 
 
 def _what(text: str) -> str:
@@ -67,6 +71,75 @@ def _named_owner(pattern: re.Pattern[str], text: str, people: People) -> tuple[s
 
 
 def find_promise(sentence: Sentence, people: People) -> Promise | None:
+    """The demo-era rules first (action items, "promised …", dated first-person promises), then the general
+    reading of commissive sentences in what people wrote or said to each other."""
+    return _planned(sentence, people) or _commissive_promise(sentence, people) or _requested(sentence, people)
+
+
+def _requested(sentence: Sentence, people: People) -> Promise | None:
+    """ "Tanya: can you prepare a draft guaranty": owed by the person asked (named, or the one recipient)."""
+    record = sentence.record
+    if record.kind != SourceKind.EMAIL:
+        return None
+    found = request(sentence.text)
+    if found is None:
+        return None
+    addressee = people.resolve(found.addressee) if found.addressee else None
+    if addressee is None and len(record.participants) == 1:
+        addressee = people.resolve(_display(record.participants[0]))
+    if addressee is None or addressee == people.resolve(sentence.speaker):
+        return None
+    what = _what(_strip_due(found.what))
+    if not terms(what) or _TRIVIAL.match(what):
+        return None
+    anchor = record.date or dt.date.today()
+    due = due_date(sentence.text, anchor)
+    return Promise(_in_context(what, record), addressee, due[0] if due else soon_due(sentence.text, anchor),
+                   sentence, True, asked_by=people.resolve(sentence.speaker) or sentence.speaker)
+
+
+def _display(participant: str) -> str:
+    name, _, _ = participant.partition(" <")
+    return name
+
+
+def _commissive_promise(sentence: Sentence, people: People) -> Promise | None:
+    record = sentence.record
+    if record.kind not in _WRITTEN_OR_SAID:
+        return None
+    found = commissive(sentence.text)
+    if found is None or found.hedged:
+        return None
+    if found.by_writer:
+        owner = sentence.speaker
+    elif found.by_pronoun:
+        owner = _named_before(sentence, people)
+        if owner is None:
+            return None
+    else:
+        owner = people.resolve(found.who)
+        if owner is None:
+            return None  # "Transwestern will …": an organisation or someone we do not know
+    anchor = record.date or dt.date.today()
+    due = due_date(sentence.text, anchor)
+    what = _what(_strip_due(found.what))
+    if not terms(what) or _TRIVIAL.match(what):
+        return None
+    return Promise(_in_context(what, record), people.resolve(owner) or owner or None,
+                   due[0] if due else soon_due(sentence.text, anchor), sentence, True)
+
+
+def _named_before(sentence: Sentence, people: People) -> str | None:
+    """ "Christina is looking at it. She will …": the last known person the record named before the sentence."""
+    earlier = [s.text for s in sentences(sentence.record) if s.index < sentence.index]
+    for text in reversed(earlier):
+        for match in reversed(list(re.finditer(NAME, text))):
+            if (name := people.resolve(match.group(0))) and name != people.resolve(sentence.speaker):
+                return name
+    return None
+
+
+def _planned(sentence: Sentence, people: People) -> Promise | None:
     text = sentence.text
     record = sentence.record
     found = due_date(text, record.date or dt.date.today())

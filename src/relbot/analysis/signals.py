@@ -46,17 +46,23 @@ class Signal:
     cue: str
 
 
+def concern_cue(text: str) -> tuple[str, int, str] | None:
+    """(level, intensity, cue phrase) of the strongest non-negated concern cue in a text."""
+    best: tuple[str, int, str] | None = None
+    for pattern, level, weight in _CONCERN_RE:
+        for match in pattern.finditer(text):
+            phrase = match.group(0).lower()
+            if not phrase.startswith("not ") and negated(text, match.start(), window=3):
+                continue
+            if best is None or weight > best[1]:
+                best = (level, weight, phrase)
+    return best
+
+
 def concern(sentence: Sentence) -> Signal | None:
     """The strongest non-negated concern cue in a sentence."""
-    best: Signal | None = None
-    for pattern, level, weight in _CONCERN_RE:
-        for match in pattern.finditer(sentence.text):
-            phrase = match.group(0).lower()
-            if not phrase.startswith("not ") and negated(sentence.text, match.start(), window=3):
-                continue
-            if best is None or weight > best.intensity:
-                best = Signal(sentence, level, weight, phrase)
-    return best
+    found = concern_cue(sentence.text)
+    return Signal(sentence, *found) if found else None
 
 
 def satisfied(sentence: Sentence) -> bool:

@@ -88,7 +88,8 @@ def sentences(record: Record) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     section = ""
     spoken = record.kind in (SourceKind.TRANSCRIPT, SourceKind.SLACK)
-    for block, line in enumerate(record.text.splitlines()):
+    lines = unwrap(record.text) if record.kind == SourceKind.EMAIL else record.text.splitlines()
+    for block, line in enumerate(lines):
         line = line.strip()
         if not line:
             continue
@@ -105,6 +106,29 @@ def sentences(record: Record) -> tuple[Sentence, ...]:
                 continue
             out.append(Sentence(text, record, speaker, section, len(out), block))
     return tuple(out)
+
+
+_WRAPPED_AT = 45  # a line at least this long that runs on into the next was wrapped by the mail client
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•>]|\d+[.)]|[a-z][.)]|\([a-z0-9]+\))\s+")
+
+
+def unwrap(text: str) -> list[str]:
+    """Hard-wrapped e-mail lines joined back into paragraphs ("…amendment to the ISDA agreement\nbetween MEGA
+    and…"); short lines (greetings, sign-offs, signatures) and list items stay lines of their own."""
+    out: list[str] = []
+    joinable = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            out.append("")
+            joinable = False
+            continue
+        if joinable and out and not _LIST_ITEM.match(raw) and not line[:1].isdigit():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        joinable = len(raw.rstrip()) >= _WRAPPED_AT and not line.endswith((":", "!")) and not _HEADING.match(line)
+    return out
 
 
 def all_sentences(records: Iterable[Record]) -> list[Sentence]:

@@ -49,6 +49,7 @@ class Commitment(BaseModel):
     side: Literal["agency", "client"] | None = None  # whose promise it is
     fulfilled_on: dt.date | None = None  # date of the first fulfilment evidence, when kept
     chases: int = 0  # later records where the client asked for it again or it slipped
+    asked_by: str | None = None  # set when the owner was asked for it (a request) rather than offered it
 
 
 class ConcernTrend(StrEnum):
