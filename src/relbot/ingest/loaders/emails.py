@@ -7,7 +7,7 @@ import mailbox
 import re
 from email import policy
 from email.errors import MessageError
-from email.message import EmailMessage, Message, MIMEPart
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
@@ -18,7 +18,7 @@ from relbot.models import SourceItem, SourceKind
 from .addresses import Mailbox, mailboxes
 from .email_body import clean_body, unescape_mbox_from
 from .email_history import split_forward
-from .htmltext import html_to_text
+from .email_parts import attachment_note, text_parts
 from .text import check_not_binary, date_from_filename, normalize_line, read_bytes
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|antw|tr|rif|ref)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
@@ -77,7 +77,7 @@ def _to_items(
     if mbox:
         body = unescape_mbox_from(body)
     forwarded = bool(_FORWARD_PREFIX.match(subject))
-    text = clean_body(body, forwarded=forwarded)
+    text = clean_body(body, forwarded=forwarded) or attachment_note(message)
     if not text:
         return []  # nothing new was said (empty, or only quoted history)
     senders = _mailboxes(message, "from")
@@ -150,27 +150,5 @@ def _date(message: Message) -> dt.date | None:
 
 
 def _body_text(message: EmailMessage) -> str:
-    """text/plain preferred; HTML converted when plain is missing or empty."""
-    for preference in ("plain", "html"):
-        try:
-            part = message.get_body(preferencelist=(preference,))
-        except _HEADER_ERRORS:
-            continue
-        if part is None:
-            continue
-        content = _decoded(part)
-        if preference == "html":
-            content = html_to_text(content)
-        if content.strip():
-            return content
-    return ""
-
-
-def _decoded(part: MIMEPart) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, ValueError, AssertionError):
-        # Unknown or lying charset: decode the raw bytes leniently rather than lose the message.
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
-    return content if isinstance(content, str) else ""
+    """Every inline text part, in order (HTML converted where a part has no plain alternative)."""
+    return "\n\n".join(text for text in text_parts(message) if text.strip())
