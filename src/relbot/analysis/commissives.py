@@ -100,7 +100,22 @@ def commissive(text: str) -> Commissive | None:
     return None
 
 
+_CLAUSE_OPENERS = frozenset({"and", "but", "so", "then", "also", "now", "today", "tomorrow", "ok", "okay", "yes",
+                             "sure", "fine", "great", "therefore", "thus", "meanwhile", "otherwise", "if", "once",
+                             "when", "hopefully", "think", "guess", "believe", "promise", "said", "says"})
+
+
+def _opens_clause(text: str, start: int) -> bool:
+    """ "… and we'll file it" opens a clause; "a date we will hit" is a relative clause describing a noun."""
+    before = text[:start].rstrip()
+    if not before or before[-1] in ",;:.!—–-(\"'":
+        return True
+    return before.split()[-1].casefold().strip(",") in _CLAUSE_OPENERS
+
+
 def _read(pattern: re.Pattern[str], m: re.Match[str], text: str) -> Commissive | None:
+    if pattern in (_SELF, _PROGRESSIVE, _YOU_WILL_HAVE) and not _opens_clause(text, m.start()):
+        return None
     groups = {k: v for k, v in m.groupdict().items() if v is not None}
     who = next((groups[k] for k in ("who", "who2", "who3") if k in groups), "")
     rest = next((groups[k] for k in ("rest", "rest2", "rest3") if k in groups), "").strip()

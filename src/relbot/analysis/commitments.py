@@ -59,13 +59,13 @@ def _topic(promise: Promise) -> set[str]:
 
 
 def _same_promise(a: Promise, b: Promise) -> bool:
-    if a.owner and b.owner and a.owner != b.owner:
-        return False  # two people promising alike things made two promises
     words_a, words_b = _topic(a), _topic(b)
     shared = len(words_a & words_b)
     if a.due or b.due:
         # The same due date in one account's history is strong evidence on its own.
         return a.due == b.due and shared >= 1
+    if a.owner and b.owner and a.owner != b.owner:
+        return False  # two people promising alike undated things made two promises
     # Undated: "a proposal" and "the proposal on how often you'll hear from us" are one promise.
     return shared >= 2 or (shared == 1 and min(len(words_a), len(words_b)) == 1)
 

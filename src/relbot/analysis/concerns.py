@@ -19,6 +19,8 @@ from relbot.analysis.vocabulary import Vocabulary
 from relbot.drafting.models import Claim, Concern, ConcernTrend
 from relbot.models import Record, SourceKind
 
+_CONVERSATION = (SourceKind.EMAIL, SourceKind.TRANSCRIPT)
+_MATTER_LEVELS = frozenset({"position", "problem", "objection", "unmet", "escalation", "frustrated", "concerned"})
 MERGE_AT = 0.7  # a second term whose mentions mostly belong to a topic already found becomes part of its label
 _KIND_RANK = {SourceKind.EMAIL: 0, SourceKind.TRANSCRIPT: 0, SourceKind.NOTE: 1, SourceKind.CRM: 2,
               SourceKind.SLACK: 3}
@@ -36,6 +38,8 @@ def _client_voiced(signal: Signal, people: People) -> bool:
     s = signal.sentence
     if signal.level == "delay" or people.side(s.speaker) == "client":
         return True
+    if s.record.kind in _CONVERSATION and signal.level in _MATTER_LEVELS:
+        return True  # a problem with the matter itself, raised in the correspondence by whichever side
     return any(people.side(n) == "client" and n.split()[0] in s.text for n in people.names())
 
 

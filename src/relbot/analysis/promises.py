@@ -48,9 +48,12 @@ class Promise:
     asked_by: str | None = None  # a request: who asked the owner for it
 
 
-def _what(text: str) -> str:
+def _what(text: str, *, keep_verb: bool = False) -> str:
+    """The promised thing; ``keep_verb`` for a sentence's own action ("share it with your group"), where the
+    verb is what makes it read as a promise."""
     text = re.split(r"[;(]|\s[—–-]\s", text, maxsplit=1)[0].strip(" .,:")
-    text = _WHAT_PREFIX.sub("", text)
+    if not keep_verb:
+        text = _WHAT_PREFIX.sub("", text)
     return text[:1].upper() + text[1:]
 
 
@@ -89,7 +92,7 @@ def _requested(sentence: Sentence, people: People) -> Promise | None:
         addressee = people.resolve(_display(record.participants[0]))
     if addressee is None or addressee == people.resolve(sentence.speaker):
         return None
-    what = _what(_strip_due(found.what))
+    what = _what(_strip_due(found.what), keep_verb=True)
     if not terms(what) or _TRIVIAL.match(what):
         return None
     anchor = record.date or dt.date.today()
@@ -122,7 +125,7 @@ def _commissive_promise(sentence: Sentence, people: People) -> Promise | None:
             return None  # "Transwestern will …": an organisation or someone we do not know
     anchor = record.date or dt.date.today()
     due = due_date(sentence.text, anchor)
-    what = _what(_strip_due(found.what))
+    what = _what(_strip_due(found.what), keep_verb=True)
     if not terms(what) or _TRIVIAL.match(what):
         return None
     return Promise(_in_context(what, record), people.resolve(owner) or owner or None,

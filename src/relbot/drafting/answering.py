@@ -16,16 +16,20 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from relbot.analysis.text import clip, is_instruction, split_sentences, terms
+from relbot.analysis.text import clip, is_instruction, split_sentences, terms, unwrap
+from relbot.drafting import answer_types
 from relbot.drafting.models import Answer, Claim
 from relbot.lexical import tokenize
-from relbot.models import SearchHit
+from relbot.models import SearchHit, SourceKind
 
 Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 FOUND_AT = 0.57  # best sentence score needed to answer: demo questions scored >= 0.63, unrelated ones <= 0.51
 KEEP_WITHIN = 0.12  # further sentences must score this close to the best
 LEXICAL_WEIGHT = 0.35
 MAX_SENTENCES = 3
+SIGNATURE_LINE = 40  # lines shorter than this, one after another, are a signature or an address block
+# A sentence holding the kind of thing asked for (a phone number, an amount) gains this; one without loses it.
+TYPE_BONUS = 0.12
 _QUESTION_WORDS = frozenset(tokenize(
     "what which who whom whose when where why how often much many is are was were do does did can could "
     "should would will have has had we our us they their client clients account"
@@ -36,6 +40,11 @@ _INTERROGATIVE = re.compile(
 )
 
 
+_HEADER_LINE = re.compile(
+    r"^\s*-{3,}|^\s*(?:from|to|cc|bcc|sent|date|subject|importance)\s*:|\bforwarded by\b|\boriginal message\b|"
+    r"\bon \d{1,4}/\d{1,2}/\d{1,4} \d{1,2}:\d{2}", re.I)
+
+
 @dataclass(frozen=True)
 class _Candidate:
     text: str
@@ -43,14 +52,33 @@ class _Candidate:
     score: float
 
 
+def _lines(hit: SearchHit) -> list[str]:
+    """E-mail paragraphs unwrapped; a run of short lines (a signature: name, company, phone) kept together so a
+    phone number still sits beside the name it belongs to."""
+    if hit.kind != SourceKind.EMAIL:
+        return hit.text.splitlines()
+    out: list[str] = []
+    short_run = False
+    for line in unwrap(hit.text):
+        short = 0 < len(line) < SIGNATURE_LINE and not line.startswith("#")
+        if short and short_run and out:
+            out[-1] = f"{out[-1]} · {line}"
+        else:
+            out.append(line)
+        short_run = short
+    return out
+
+
 def _sentences(hit: SearchHit) -> list[str]:
     out: list[str] = []
-    for line in hit.text.splitlines():
+    for line in _lines(hit):
         if line.lstrip().startswith("#"):
             continue  # a heading names a topic, it answers nothing
         line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line)
         speaker, sep, said = line.partition(": ")
         spoken = bool(sep) and len(speaker.split()) <= 4 and speaker[:1].isupper()
+        if _HEADER_LINE.search(line):
+            continue  # who sent what when: the quoted history's bookkeeping, never an answer
         for sentence in split_sentences(said if spoken else line):
             if len(sentence.split()) >= 3 and not is_instruction(sentence):
                 out.append(f"{speaker}: {sentence}" if spoken else sentence)
@@ -69,10 +97,14 @@ def score_sentences(question: str, hits: list[SearchHit], embed: Embed, account:
         return []
     vectors = embed([question, *(s for s, _ in pairs)])
     cosines = vectors[1:] @ vectors[0]
+    kind = answer_types.wanted(question)
     out = []
     for (text, hit), cosine in zip(pairs, cosines, strict=True):
         shared = len(wanted & terms(text)) / len(wanted)
-        out.append(_Candidate(text, hit, float(cosine) + LEXICAL_WEIGHT * shared))
+        score = float(cosine) + LEXICAL_WEIGHT * shared
+        if kind is not None:
+            score += TYPE_BONUS if kind.search(text) else -TYPE_BONUS
+        out.append(_Candidate(text, hit, score))
     return sorted(out, key=lambda c: c.score, reverse=True)
 
 

@@ -162,8 +162,10 @@ def precision(judgements: Sequence[Judgement]) -> float:
 
 
 def _record_text(record: Record) -> str:
-    """What a record says, as a line about it would put it: its date, author and title are part of it, and
-    the dates it names ("by 15 October") count in the ISO form drafts write them in."""
+    """What a record says, as a line about it would put it: its date, author, recipients and title are part of
+    it (an e-mail's headers say who wrote to whom), and the dates it names ("by 15 October") count in the ISO
+    form drafts write them in."""
     named_dates = [d.isoformat() for d in dates_in(record.text, record.date)] if record.date else []
-    parts = [record.date.isoformat() if record.date else "", record.author or "", record.title or "", record.text]
+    parts = [record.date.isoformat() if record.date else "", record.author or "", *record.participants,
+             record.title or "", record.text]
     return " ".join(filter(None, [*parts, *named_dates]))

@@ -17,7 +17,7 @@ from relbot.models import SourceItem, SourceKind
 
 from .addresses import Mailbox, mailboxes
 from .email_body import clean_body, unescape_mbox_from
-from .email_history import split_forward
+from .email_history import Carried, split_forward
 from .email_parts import attachment_note, text_parts
 from .text import check_not_binary, date_from_filename, normalize_line, read_bytes
 
@@ -95,17 +95,22 @@ def _to_items(
         participants=tuple(dict.fromkeys(m.formatted() for m in recipients)),
         message_id=_header(message, "message-id").strip() or None,
     )
-    return _carried_items(own) if forwarded else [own]
+    if forwarded:
+        return _with_history(own, split_forward(own.text), forwarded=True)
+    # A reply's own record holds only what its writer added; the messages it quotes under their own headers
+    # ("-----Original Message----- / From: …") are kept as the records of their writers: often the only copy
+    # of the other side's words that reached us.
+    return _with_history(own, split_forward(clean_body(body, forwarded=True)), forwarded=False)
 
 
-def _carried_items(forward: SourceItem) -> list[SourceItem]:
-    """The forwarder's note, then each message the forward carries, under its own sender and day."""
-    pieces = split_forward(forward.text)
+def _with_history(own: SourceItem, pieces: list[Carried], *, forwarded: bool) -> list[SourceItem]:
+    """The message's own item, then one item per message it carries, under its sender and day."""
     if len(pieces) == 1:
-        return [forward]
-    own, carried = pieces[0], pieces[1:]
-    items = [forward.model_copy(update={"text": own.text or f"Forwarded: {forward.title or 'a message'}"})]
-    for piece in carried:
+        return [own]
+    note = pieces[0].text if forwarded else own.text
+    items = [own.model_copy(update={"text": note or f"Forwarded: {own.title or 'a message'}"})]
+    forward = own
+    for piece in pieces[1:]:
         if not piece.text:
             continue
         sender = piece.sender
