@@ -108,12 +108,13 @@ def relbot_parser() -> Callable[[Case], str]:
     def run(case: Case) -> str:
         if not case.is_eml:
             return clean_body(case.body())
-        # The whole message goes through the loader, as `relbot ingest` would read it.
+        # The whole message goes through the loader, as `relbot ingest` would read it. Its first record is the
+        # message's own text; later ones are messages it carries under their own headers, kept as their writers'.
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "message.eml"
             path.write_bytes((case.folder / case.spec["eml"]).read_bytes())
             try:
-                return "\n\n".join(item.text for item in load_emails(path))
+                return load_emails(path)[0].text
             except Exception as exc:  # a loader error scores as an empty reply, not a crashed bench
                 return f"<{type(exc).__name__}>"
 
