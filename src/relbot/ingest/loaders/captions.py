@@ -6,6 +6,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from relbot.errors import LoaderError
+
 from .speakers import split_speaker
 from .text import join_words
 
@@ -14,7 +16,8 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>")
 _TAG = re.compile(r"</?[^>\s][^>]*>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^}]*\}")  # SRT files from subtitle editors carry {\an8}-style codes
 _DIALOGUE_DASH = re.compile(r"^\s*-\s+")
-_NON_CUE_BLOCKS = frozenset({"NOTE", "STYLE", "REGION"})  # comments and styling, never spoken text
+_CUE_NUMBER = re.compile(r"^\s*\d+\s*$")
+_EXPORT_HINT = "export the captions again with their text, or save the transcript as a .txt file."
 
 
 @dataclass(frozen=True)
@@ -35,19 +38,25 @@ def is_srt(text: str) -> bool:
 
 
 def parse_webvtt(text: str) -> list[Utterance]:
-    utterances: list[Utterance] = []
-    for block in _blocks(text)[1:]:  # the first block is the WEBVTT header and its metadata
-        if block[0].split(maxsplit=1)[0] in _NON_CUE_BLOCKS:
-            continue
-        utterances.extend(_cue_utterances(_payload(block), voice_tags=True))
-    return utterances
+    # The WEBVTT header and NOTE/STYLE/REGION blocks have no timing line, so _cues finds no cue in them.
+    cues = [cue for block in _blocks(text) for cue in _cues(block)]
+    return _spoken(cues, voice_tags=True, kind="WebVTT")
 
 
 def parse_srt(text: str) -> list[Utterance]:
-    utterances: list[Utterance] = []
-    for block in _blocks(text):
-        payload = [_ASS_OVERRIDE.sub("", line) for line in _payload(block)]
-        utterances.extend(_cue_utterances(payload, voice_tags=False))
+    cues = [[_ASS_OVERRIDE.sub("", line) for line in cue] for block in _blocks(text) for cue in _cues(block)]
+    return _spoken(cues, voice_tags=False, kind="SRT")
+
+
+def _spoken(cues: list[list[str]], *, voice_tags: bool, kind: str) -> list[Utterance]:
+    """Every cue's utterances; a file whose cues hold no text says so instead of yielding an empty transcript."""
+    if not cues:
+        raise LoaderError(f"no spoken text found: the {kind} file has no cues (no timing lines); {_EXPORT_HINT}")
+    utterances = [u for cue in cues for u in _cue_utterances(cue, voice_tags=voice_tags)]
+    if not utterances:
+        raise LoaderError(
+            f"no spoken text found: the {kind} file's {len(cues)} cue(s) have timings but no text; {_EXPORT_HINT}"
+        )
     return utterances
 
 
@@ -65,12 +74,19 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def _payload(block: list[str]) -> list[str]:
-    """The cue text: everything after the timing line (the optional cue id before it is dropped)."""
-    for i, line in enumerate(block):
+def _cues(block: list[str]) -> list[list[str]]:
+    """The cue texts in a block: each timing line starts a cue, also one a writer put right after the previous
+    cue's text without the blank line between them. Lines before the first timing line (a header, a cue id,
+    a NOTE or STYLE block, stray text) carry nothing that was said."""
+    cues: list[list[str]] = []
+    for line in block:
         if "-->" in line:
-            return block[i + 1 :]
-    return []  # not a cue (stray text or an unknown block type): nothing was said
+            if cues and cues[-1] and _CUE_NUMBER.match(cues[-1][-1]):
+                cues[-1].pop()  # the next cue's number (SRT, Zoom's WebVTT), not the previous cue's words
+            cues.append([])
+        elif cues:
+            cues[-1].append(line)
+    return cues
 
 
 def _cue_utterances(payload: list[str], *, voice_tags: bool) -> list[Utterance]:
