@@ -1,6 +1,7 @@
 """E-mail reply parsing: relbot's ``clean_body`` scored on the expectations public reply parsers test with.
 
     .venv/bin/python bench/reply_parsing.py [--parser relbot] [--failures] [--json]
+    .venv/bin/python bench/reply_parsing.py --enron ../shared/data/enron-dev
 
 The corpus is ``tests/fixtures/reply_parsing/<project>/``: each project's own fixture e-mails, copied verbatim,
 and a ``cases.json`` that turns that project's test assertions into one of two checks (see SOURCES.md there):
@@ -164,12 +165,30 @@ def score(run: Callable[[Case], str], cases: list[Case]) -> tuple[dict[str, tupl
     return per_project, failures
 
 
+def enron_report(folder: Path) -> dict[str, int]:
+    """Real mail through the real loader: every .eml must still give its own record some text."""
+    from relbot.ingest.loaders.emails import load_emails
+
+    counts = {"files": 0, "files_with_text": 0, "records": 0, "attachment_only": 0}
+    for path in sorted(folder.glob("*/*.eml")):
+        items = load_emails(path)
+        counts["files"] += 1
+        counts["files_with_text"] += bool(items and items[0].text.strip())
+        counts["records"] += len(items)
+        counts["attachment_only"] += items[0].text.startswith("(Attachment only:")
+    return counts
+
+
 def main() -> None:
     args = argparse.ArgumentParser()
+    args.add_argument("--enron", type=Path, help="instead: load every <account>/*.eml under this folder and count")
     args.add_argument("--parser", choices=PARSERS, default="relbot")
     args.add_argument("--failures", action="store_true", help="print every failed case with the output")
     args.add_argument("--json", action="store_true")
     opts = args.parse_args()
+    if opts.enron:
+        print(json.dumps(enron_report(opts.enron)))
+        return
 
     cases = load_cases()
     if opts.parser == "relbot":
