@@ -52,8 +52,8 @@ def clean_body(body: str, *, forwarded: bool = False) -> str:
     """Strip quoted replies and signatures; a forward keeps its forwarded content, which is news here."""
     lines = [line.rstrip() for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = lines[: _footer_start(lines)]
-    kept = _reply_lines(lines)
-    if forwarded or kept is None:  # kept is None: the first history marker is a forward's
+    kept = None if forwarded else _reply_lines(lines)
+    if kept is None:  # a forward, by its subject or because the first history marker is a forward's
         kept = [_unquote(line) for line in lines if not _MOBILE_FOOTER.match(line)]
     else:
         kept = kept[: _signature_start(kept)]
