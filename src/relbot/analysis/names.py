@@ -11,7 +11,6 @@ from typing import Literal
 from relbot.models import Record, SourceKind
 
 Role = Literal["author", "recipient", "registry"]
-_LOCAL_NAME = re.compile(r"^([a-z]{2,})[._]([a-z]{2,})(?:[._]([a-z]{2,}))?$", re.I)
 _PAREN = re.compile(r"\s*\([^)]*\)")
 
 
@@ -29,14 +28,6 @@ def name_key(name: str) -> str:
         last, _, first = name.partition(",")
         name = f"{first} {last}"
     return " ".join(re.sub(r"[^\w\s'’-]", " ", name.casefold()).split())
-
-
-def name_from_address(address: str) -> str | None:
-    """ "sterling_koch@transalta.com" -> "Sterling Koch"; "fkelly@…" says no name."""
-    if "@" not in address:
-        return None
-    match = _LOCAL_NAME.match(address.split("@", 1)[0])
-    return " ".join(p.capitalize() for p in match.groups() if p) if match else None
 
 
 def _parse(entry: str) -> Mention:

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from relbot.analysis.names import Mention, mentions, name_from_address, name_key
+from relbot.analysis.names import Mention, mentions, name_key
+from relbot.ingest.loaders.addresses import name_from_address
 from relbot.models import Account, Record, SourceKind
 
 Side = Literal["agency", "client", "unknown"]

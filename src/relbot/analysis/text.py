@@ -123,7 +123,10 @@ def unwrap(text: str) -> list[str]:
             out.append("")
             joinable = False
             continue
-        if joinable and out and not _LIST_ITEM.match(raw) and not line[:1].isdigit():
+        # A line that starts in lower case continues the one before, however short that one was: quoted text
+        # re-wrapped by a second mail client alternates long and short lines.
+        continues = bool(out and out[-1] and line[:1].islower())
+        if (joinable or continues) and out and not _LIST_ITEM.match(raw) and not line[:1].isdigit():
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)

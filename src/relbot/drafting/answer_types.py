@@ -5,6 +5,7 @@ the better answer, one that only repeats the question's words is not an answer."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _PHONE = re.compile(r"(?:\+|\b00)?\(?\d{2,4}\)?[-. /]\d{2,4}[-. /]\d{3,4}\b|\bx\s?\d[-\d]{3,6}\b|\bext\.?\s?\d{3,5}\b",
                     re.I)
@@ -17,7 +18,7 @@ _DATE = re.compile(
 _NUMBER = re.compile(r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b", re.I)
 
 _ASKS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"\b(?:phone|telephone|number to call|extension|fax|cell|mobile|direct (?:line|number)|"
+    (re.compile(r"\b(?:(?:phone|telephone|fax|cell|mobile|direct|contact)(?: line| number)?|number to call|extension|"
                 r"(?:what|which) number)\b", re.I), _PHONE),
     (re.compile(r"\bhow much\b|\b(?:amount|price|cost|fee|invoice[ds]? for|cap|threshold|figure)\b", re.I), _MONEY),
     (re.compile(r"\bwhat time\b|\bat what time\b", re.I), _TIME),
@@ -26,6 +27,18 @@ _ASKS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 ]
 
 
-def wanted(question: str) -> re.Pattern[str] | None:
-    """The pattern of the answer a question asks for, when it asks for a phone number, amount, time, date or count."""
-    return next((answer for asks, answer in _ASKS if asks.search(question)), None)
+@dataclass(frozen=True)
+class Wanted:
+    pattern: re.Pattern[str]  # what the answer holds: a phone number, an amount, …
+    naming: str  # the question's words that name it ("phone number"): a sentence holding one answers them
+
+    def held_by(self, text: str) -> bool:
+        return bool(self.pattern.search(text))
+
+
+def wanted(question: str) -> Wanted | None:
+    """What a question asks for, when it asks for a phone number, amount, time, date or count."""
+    for asks, answer in _ASKS:
+        if m := asks.search(question):
+            return Wanted(answer, m.group(0))
+    return None

@@ -42,7 +42,7 @@ _INTERROGATIVE = re.compile(
 
 _HEADER_LINE = re.compile(
     r"^\s*-{3,}|^\s*(?:from|to|cc|bcc|sent|date|subject|importance)\s*:|\bforwarded by\b|\boriginal message\b|"
-    r"\bon \d{1,4}/\d{1,2}/\d{1,4} \d{1,2}:\d{2}", re.I)
+    r"\b\d{1,4}/\d{1,2}/\d{1,4} \d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]m)?\s*(?:-+)?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -100,18 +100,33 @@ def score_sentences(question: str, hits: list[SearchHit], embed: Embed, account:
     kind = answer_types.wanted(question)
     out = []
     for (text, hit), cosine in zip(pairs, cosines, strict=True):
-        shared = len(wanted & terms(text)) / len(wanted)
-        score = float(cosine) + LEXICAL_WEIGHT * shared
+        # Who wrote it is part of what it says: "call me at 403-…" in Maureen's message is Maureen's number;
+        # a sentence holding a phone number answers the question's "phone number".
+        said = terms(text) | terms(hit.author or "")
+        holds = kind is not None and kind.held_by(text)
+        if holds and kind is not None:
+            said |= terms(kind.naming)
+        score = float(cosine) + LEXICAL_WEIGHT * len(wanted & said) / len(wanted)
         if kind is not None:
-            score += TYPE_BONUS if kind.search(text) else -TYPE_BONUS
+            score += TYPE_BONUS if holds else -TYPE_BONUS
         out.append(_Candidate(text, hit, score))
     return sorted(out, key=lambda c: c.score, reverse=True)
+
+
+def _holding_first(question: str, ranked: list[_Candidate], threshold: float) -> list[_Candidate]:
+    """A question after a phone number or an amount is answered by a sentence that holds one, when any
+    good enough does: "I am checking with Nidia" shares more words with "Nidia's extension" but gives none."""
+    kind = answer_types.wanted(question)
+    if kind is None:
+        return ranked
+    holding = [c for c in ranked if kind.held_by(c.text)]
+    return holding if holding and holding[0].score >= threshold else ranked
 
 
 def answer(
     account: str, question: str, as_of: dt.date, hits: list[SearchHit], embed: Embed, threshold: float = FOUND_AT
 ) -> Answer:
-    ranked = score_sentences(question, hits, embed, account)
+    ranked = _holding_first(question, score_sentences(question, hits, embed, account), threshold)
     if not ranked or ranked[0].score < threshold:
         return Answer(account=account, as_of=as_of, question=question, found=False,
                       answer=f"No record in {account} says anything about {_topic(question)}.")

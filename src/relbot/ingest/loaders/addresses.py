@@ -17,6 +17,17 @@ _ADDRESS_IN_NAME = re.compile(r"^\S+@\S+$")
 _NAME_LIKE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*$")
 
 
+_LOCAL_NAME = re.compile(r"^([a-z]{2,})[._]([a-z]{2,})(?:[._]([a-z]{2,}))?$", re.I)
+
+
+def name_from_address(address: str) -> str | None:
+    """ "sterling_koch@transalta.com" -> "Sterling Koch"; "fkelly@…" says no name."""
+    if "@" not in address:
+        return None
+    match = _LOCAL_NAME.match(address.split("@", 1)[0])
+    return " ".join(p.capitalize() for p in match.groups() if p) if match else None
+
+
 @dataclass(frozen=True)
 class Mailbox:
     name: str | None
@@ -65,7 +76,8 @@ def mailboxes(pairs: Iterable[tuple[str, str]]) -> list[Mailbox]:
             skip = True
             continue
         name = display_name(display) if display else None
-        out.append(Mailbox(name, _address(address) if address else None))
+        mailbox = _address(address) if address else None
+        out.append(Mailbox(name or (name_from_address(mailbox) if mailbox else None), mailbox))
     return out
 
 

@@ -18,7 +18,8 @@ from .dates import parse_date
 
 _SEPARATOR = re.compile(
     r"^\s*(?:-{2,}\s*(?:original message|forwarded message|forwarded by .*|message d'origine|ursprüngliche nachricht|"
-    r"mensaje original|messaggio originale)\s*-{2,}.*|begin forwarded message:?|_{10,})\s*$", re.I)
+    r"mensaje original|messaggio originale)\s*-{2,}.*|-{2,}\s*forwarded by .*|-{5,}|begin forwarded message:?|"
+    r"_{10,})\s*$", re.I)
 _FIELD = re.compile(r"^\s*\**(from|von|de|van|da|sent|date|gesendet|datum|envoyé|to|an|à|para|cc|subject|betreff|"
                     r"objet|asunto)\s*:\**\s*(.*)$", re.I)
 _FROM = {"from", "von", "de", "van", "da"}
@@ -27,6 +28,8 @@ _TO = {"to", "an", "à", "para"}
 _SUBJECT = {"subject", "betreff", "objet", "asunto"}
 _MAILTO = re.compile(r"\s*\[mailto:([^\]]*)\]", re.I)
 _NOTES_SUFFIX = re.compile(r"(@[\w.-]+\.[a-z]{2,})@[A-Z][A-Z0-9_]*\b")  # Lotus Notes: "x@client.com@ENRON"
+_NOTES_NAME = r"[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)+@[A-Za-z]\w*"
+_NOTES_NAMES = re.compile(rf"^{_NOTES_NAME}(?:\s*,\s*{_NOTES_NAME})*$")
 _HEADER_SPAN = 8  # a header block's fields sit within this many lines of its From:
 
 
@@ -44,19 +47,36 @@ class Carried:
 
 def split_forward(text: str) -> list[Carried]:
     lines = text.split("\n")
-    starts = [i for i in range(len(lines)) if _header_block_at(lines, i)]
+    starts = [_named_above(lines, i) for i in range(len(lines)) if _header_block_at(lines, i)]
     if not starts:
         return [Carried(text)]
     pieces = [Carried(_body(lines[: _block_start(lines, starts[0])]))]
     for n, start in enumerate(starts):
         end = _block_start(lines, starts[n + 1]) if n + 1 < len(starts) else len(lines)
-        fields, body_at = _fields(lines, start)
+        notes = _notes_block_at(lines, start) or (start + 1 < len(lines) and _notes_block_at(lines, start + 1))
+        fields, body_at = _notes_fields(lines, start) if notes else _fields(lines, start)
         pieces.append(_carried(fields, _body(lines[body_at:end])))
-    return [p for p in pieces if p.text or p.sender]
+    return [p for p in pieces if _SEPARATOR.sub("", p.text).strip() or p.sender]
+
+
+_NOTES_STAMP = re.compile(r"^\s*(?:(?P<name>[\w\"'., @<>-]{3,80}?)\s+(?:on\s+)?)?(?P<when>\d{1,4}/\d{1,2}/\d{1,4}\s+"
+                          r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)\s*$", re.I)
+
+
+def _notes_block_at(lines: list[str], i: int) -> bool:
+    """Lotus Notes: "Maureen Piercey" / "2001/10/15 08:46 AM" (or both on one line), then "To:" within 3 lines."""
+    stamp = _NOTES_STAMP.match(lines[i])
+    if stamp is None:
+        return False
+    if not (stamp.group("name") or "").strip() and (i == 0 or not lines[i - 1].strip()):
+        return False
+    return any(f and f.group(1).lower() in _TO for line in lines[i + 1 : i + 4] if (f := _FIELD.match(line)))
 
 
 def _header_block_at(lines: list[str], i: int) -> bool:
     """A "From:" line followed closely by a date and a subject or recipient line."""
+    if _notes_block_at(lines, i):
+        return True
     m = _FIELD.match(lines[i])
     if not m or m.group(1).lower() not in _FROM or not m.group(2).strip():
         return False
@@ -67,17 +87,21 @@ def _header_block_at(lines: list[str], i: int) -> bool:
 def _block_start(lines: list[str], start: int) -> int:
     """Include the separator line (and blank lines) just above a header block in it."""
     i = start
+    top = start
     while i > 0 and (not lines[i - 1].strip() or _SEPARATOR.match(lines[i - 1])):
         i -= 1
         if _SEPARATOR.match(lines[i]):
-            return i
-    return start
+            top = i  # keep walking: Notes writes "--- Forwarded by … ---" over two separator lines
+    return top
 
 
 def _fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
+    """The header's fields and where its body starts. Fields may wrap ("[mailto:x@y.c" / "om]") and blank
+    lines may sit between them; the block ends with its Subject, or at its last field."""
     fields: dict[str, str] = {}
     i = start
     last = ""
+    body_at = start + 1
     while i < len(lines) and i < start + _HEADER_SPAN + 4:
         m = _FIELD.match(lines[i])
         if m:
@@ -85,14 +109,33 @@ def _fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
             last = next(k for group, k in ((_FROM, "from"), (_WHEN, "sent"), (_TO, "to"), ({"cc"}, "cc"),
                                            (_SUBJECT, "subject")) if key in group)
             fields.setdefault(last, m.group(2).strip())
-        elif lines[i].strip() and last in ("to", "cc") and lines[i].startswith((" ", "\t")):
-            fields[last] += " " + lines[i].strip()  # a long recipient list wrapped onto the next line
-        else:
+            body_at = i + 1
+            if last == "subject":
+                break
+        elif lines[i].strip() and last in ("from", "to", "cc"):
+            fields[last] += " " + lines[i].strip()  # a long address or recipient list wrapped onto the next line
+        elif lines[i].strip() and not last:
             break
         i += 1
-        if last == "subject":
-            break
-    return fields, i
+    return fields, body_at
+
+
+def _named_above(lines: list[str], i: int) -> int:
+    """A Notes stamp with no name on its line has the sender's name on the line above: the block starts there."""
+    stamp = _NOTES_STAMP.match(lines[i])
+    return i - 1 if stamp and not (stamp.group("name") or "").strip() else i
+
+
+def _notes_fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
+    stamp = _NOTES_STAMP.match(lines[start]) or _NOTES_STAMP.match(lines[start + 1])
+    assert stamp is not None
+    at = start if _NOTES_STAMP.match(lines[start]) else start + 1
+    name = (stamp.group("name") or "").strip() or lines[start].strip()
+    first_field = next((j for j in range(at + 1, min(at + 4, len(lines))) if _FIELD.match(lines[j])), at + 1)
+    fields, body_at = _fields(lines, first_field)
+    fields["from"] = name
+    fields["sent"] = stamp.group("when")
+    return fields, body_at
 
 
 def _carried(fields: dict[str, str], body: str) -> Carried:
@@ -111,6 +154,8 @@ def parse_people(value: str) -> list[Mailbox]:
     value = _NOTES_SUFFIX.sub(r"\1", value).strip()
     if not value:
         return []
+    if _NOTES_NAMES.match(value):  # Lotus Notes: "Katalin Kiss@TransAlta, Maureen Piercey@TransAlta"
+        return [Mailbox(display_name(part.split("@")[0]), None) for part in value.split(",") if part.strip()]
     if ";" in value or ("<" not in value and "@" not in value):
         # Outlook separates recipients with ";" and writes "Surname, Given" without quotes.
         out = []
