@@ -71,7 +71,7 @@ def mailboxes(pairs: Iterable[tuple[str, str]]) -> list[Mailbox]:
         following = raw[i + 1] if i + 1 < len(raw) else None
         if following and _split_surname(display, address, *following):
             # "Porter <Porter>, "Gregory J." </O=...>" was one mailbox: "Porter, Gregory J." at that DN.
-            given = re.sub(r"\s*\([^)]*\)", "", following[0])
+            given = re.sub(r"\s*\([^)]*\)", "", following[0]).strip(_QUOTES + " ")
             out.append(Mailbox(display_name(f"{display}, {given}"), _address(following[1])))
             skip = True
             continue

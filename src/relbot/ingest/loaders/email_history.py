@@ -30,6 +30,7 @@ _MAILTO = re.compile(r"\s*\[mailto:([^\]]*)\]", re.I)
 _NOTES_SUFFIX = re.compile(r"(@[\w.-]+\.[a-z]{2,})@[A-Z][A-Z0-9_]*\b")  # Lotus Notes: "x@client.com@ENRON"
 _NOTES_NAME = r"[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)+@[A-Za-z]\w*"
 _NOTES_NAMES = re.compile(rf"^{_NOTES_NAME}(?:\s*,\s*{_NOTES_NAME})*$")
+_SURNAME_FIRST = re.compile(r"^[\"']?([A-Z][\w.'’ -]*?),\s*([A-Z][\w.'’ -]*?)[\"']?\s*<([^<>\s]+@[^<>\s]+)>$")
 _HEADER_SPAN = 8  # a header block's fields sit within this many lines of its From:
 
 
@@ -156,14 +157,16 @@ def parse_people(value: str) -> list[Mailbox]:
         return []
     if _NOTES_NAMES.match(value):  # Lotus Notes: "Katalin Kiss@TransAlta, Maureen Piercey@TransAlta"
         return [Mailbox(display_name(part.split("@")[0]), None) for part in value.split(",") if part.strip()]
-    if ";" in value or ("<" not in value and "@" not in value):
-        # Outlook separates recipients with ";" and writes "Surname, Given" without quotes.
-        out = []
-        for part in (p.strip() for p in value.split(";")):
-            pairs = getaddresses([part]) if "<" in part else [("", part)] if "@" in part else [(part, "")]
-            out.extend(mailboxes(pairs) if "<" in part or "@" in part else [Mailbox(display_name(part), None)])
-        return [m for m in out if m.name or m.address]
-    return mailboxes(getaddresses([value]))
+    parts = value.split(";") if ";" in value else [value]
+    out: list[Mailbox] = []
+    for part in (p.strip() for p in parts if p.strip()):
+        if m := _SURNAME_FIRST.match(part):  # Outlook writes "Ross, Gary <gross@x.com>" without quotes
+            out.append(Mailbox(display_name(f"{m.group(1)}, {m.group(2)}"), m.group(3).strip().lower()))
+        elif "<" in part or "@" in part:
+            out.extend(mailboxes(getaddresses([part])))
+        else:
+            out.append(Mailbox(display_name(part), None))
+    return [m for m in out if m.name or m.address]
 
 
 def _body(lines: list[str]) -> str:
