@@ -3,6 +3,7 @@ questions (what to ask) and the brief's talking points (what to say)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from relbot.analysis import playbook
@@ -69,11 +70,12 @@ def _commitments(ctx: DraftContext) -> list[Finding]:
                                point=f"Check it is on track: {inline(c.what)} ({c.owner or 'owner unknown'}, "
                                      f"due {c.due})."))
         elif c.status == CommitmentStatus.OPEN and c.due is None:
+            owed, said = _owed(c.what)
             out.append(Finding(
-                "undated", 4, f"{c.owner or 'We'} promised {inline(c.what)} and it is still open, with no date.",
+                "undated", 4, f"{c.owner or 'We'} {said} and it is still open, with no date.",
                 c.citations[-2:], playbook.cite(playbook.PROMISES),
-                question=f"We still owe you {inline(c.what)}: is it still useful, and by when would you like it?",
-                point=f"Deliver {inline(c.what)}, or agree a date for it: it is still outstanding.",
+                question=f"We still owe you {owed}: is it still useful, and by when would you like it?",
+                point=f"Deliver {owed}, or agree a date for it: it is still outstanding.",
             ))
         elif c.status == CommitmentStatus.KEPT and c.fulfilled_on and (ctx.as_of - c.fulfilled_on).days <= ACTIVE_DAYS:
             out.append(Finding("kept", 8, f"{c.what} was delivered on {c.fulfilled_on}.", c.evidence[:2],
@@ -155,6 +157,22 @@ def _praise(ctx: DraftContext) -> list[Finding]:
     return [Finding("no_praise", 4, why, cites, playbook.cite(playbook.SATISFACTION),
                     question="Looking back at the last couple of months, what has worked well for you, and what "
                              "would you like us to do differently?")]
+
+
+_ACTION_START = re.compile(
+    r"^(?:\w+ing|send|share|forward|file|make|respond|prepare|review|call|get|set|finali[sz]e|add|have|hold|"
+    r"confirm|check|adjust|look|tell|contact|verify|schedule|arrange|provide|deliver|circulate|put|sign|do|"
+    r"update|take|give|follow|draft|revise|fax|email|e-mail|let|come|go|talk|meet|handle|pull|ask)\b", re.I)
+
+
+def _owed(what: str) -> tuple[str, str]:
+    """(what we owe, what was promised) worded for a sentence, whether the commitment names a thing ("the
+    analytics dashboard") or an action ("send you the entire package"): "we owe you the action of …" reads badly."""
+    if _ACTION_START.match(what):
+        action = inline(what)
+        return f"what we said we would do (“{action}”)", f"said they would {action}" if not action.split(" ", 1)[
+            0].endswith("ing") else f"said they were {action}"
+    return inline(what), f"promised {inline(what)}"
 
 
 def inline(what: str) -> str:

@@ -83,9 +83,9 @@ def _commitment(console: Console, c: Commitment) -> None:
         f"; chased or slipped on {c.chases} day(s)" if c.chases else "")
     color = _STATUS[c.status.value]
     proof = f"  [dim]{'kept' if c.fulfilled_on else 'chased'}[/dim] {cites(c.evidence, 1)}" if c.evidence else ""
-    who = escape(c.owner or "owner unknown")
+    who = escape(c.owner or "owner unknown") + (f", asked by {escape(c.asked_by)}" if c.asked_by else "")
     status = f"[{color}]{c.status.value.upper():7}[/{color}]"
-    promised = f"[dim]promised[/dim] {cites(c.citations, 1)}"
+    promised = f"[dim]{'asked' if c.asked_by else 'promised'}[/dim] {cites(c.citations, 1)}"
     console.print(f"  {status} {escape(c.what)} — {who}{due}{extra}  {promised}{proof}")
 
 

@@ -184,6 +184,8 @@ def _claim(claim: Claim) -> Item:
 def _commitment(c: Commitment) -> Item:
     who = f" — {escape(c.owner)}" if c.owner else ""
     whose = {"agency": " (our promise)", "client": " (client's promise)"}.get(c.side or "", "")
+    if c.asked_by:
+        whose = f" (asked by {escape(c.asked_by)})"
     due = f", due {c.due.isoformat()}" if c.due else ""
     chased = f", chased {c.chases}×" if c.chases else ""
     return Item(f"{escape(c.what)}{who}{whose}{due} · *{c.status.value}*{chased}", (*c.citations, *c.evidence))
