@@ -13,8 +13,9 @@ from relbot.eval.brief_eval import BriefReport
 
 ENRON_DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "enron-dev"
 SUBSET = ("carr-futures", "superior-natural-gas", "vitol", "transalta", "quadra-energy")
-# Measured on the subset: commitments 13/18 found at 17/19 precision, concerns 9/14, people 35/38 with every
+# Measured on the subset: commitments 13/18 found at 17/18 precision, concerns 9/14, people 35/38 with every
 # side right, last contact 5/5, the answer phrase shown for 20 of 23 questions.
+PRECISION_AT_LEAST = 0.85  # measured 17/18 = 0.94 on the subset
 FLOORS = {"commitment_recall": 12, "commitment_precision": 16, "concern_recall": 8, "people_recall": 34,
           "side_accuracy": 34, "last_contact": 5, "ask": 19}
 
@@ -38,6 +39,12 @@ def report(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> BriefR
 def test_briefs_of_real_mail_hold_their_measured_floor(report: BriefReport, metric: str) -> None:
     tally = getattr(report.overall, metric)
     assert tally.found >= FLOORS[metric], (metric, tally, [a.missed for a in report.accounts])
+
+
+@pytest.mark.slow
+def test_most_commitments_the_brief_lists_are_labelled_ones(report: BriefReport) -> None:
+    precision = report.overall.commitment_precision
+    assert precision.rate is not None and precision.rate >= PRECISION_AT_LEAST, report.overall.false_positives
 
 
 @pytest.mark.slow

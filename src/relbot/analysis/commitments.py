@@ -28,6 +28,7 @@ _CHASED = re.compile(
     r"did not deliver|didn't deliver|new target)\b", re.I,
 )
 _DONE_WINDOW_DAYS = 7
+_OPENER = re.compile(r"^[A-Z][^.?!:]{2,60}:$")  # "Summary of what we agreed:", "Revised figures below:"
 _CONTEXT = re.compile(r"\s*\(re: [^)]*\)$")
 # Where a promise is best worded, when several records state it.
 _KIND_RANK = {SourceKind.EMAIL: 0, SourceKind.TRANSCRIPT: 1, SourceKind.NOTE: 2, SourceKind.CRM: 3,
@@ -96,6 +97,7 @@ class _Cue:
     day: dt.date
     done: bool  # reads as a delivery ("attached", "went live") with no sign it did not happen
     chased: bool  # reads as a chase or a slip ("still waiting", "slipped")
+    opens: bool = False  # a heading that introduces what follows ("Summary of what we agreed:")
 
 
 def _cues(sents: list[Sentence]) -> list[_Cue]:
@@ -106,8 +108,9 @@ def _cues(sents: list[Sentence]) -> list[_Cue]:
             continue
         done = bool(_DONE.search(s.text)) and not _NOT_DONE.search(s.text)
         chased = bool(_CHASED.search(s.text))
-        if done or chased:
-            out.append(_Cue(s, s.record.date or dt.date.min, done, chased))
+        opens = _OPENER.match(s.text) is not None
+        if done or chased or opens:
+            out.append(_Cue(s, s.record.date or dt.date.min, done, chased, opens))
     return out
 
 
@@ -119,12 +122,16 @@ def _evidence(group: _Group, cues: list[_Cue]) -> tuple[list[Sentence], list[Sen
     chased: list[Sentence] = []
     # A bare action item needs a closer match than a promise made to the client before a chase counts.
     chase_overlap = 1 if any(p.stated for p in group.promises) else min(2, len(group.topic))
+    owners = {p.sentence.speaker for p in group.promises if p.sentence.speaker} | {p.owner for p in group.promises}
+    window = dt.timedelta(days=_DONE_WINDOW_DAYS)
     for cue in cues:
         s = cue.sentence
         if cue.day < start or (s.record.id, s.index) in said:
             continue
         if cue.done and _overlap(s, group.topic) >= min(2, len(group.topic)):
             done.append(s)
+        elif cue.opens and s.speaker in owners and _overlap(s, group.topic) >= 1 and cue.day <= start + window:
+            done.append(s)  # the promiser's own message opening with the promised thing delivers it
         elif cue.chased and _overlap(s, group.topic) >= chase_overlap:
             chased.append(s)
     if done:  # later mentions of the delivered thing are about something else
@@ -176,12 +183,17 @@ def _known(side: Side | None) -> Literal["agency", "client"] | None:
     return None if side in (None, "unknown") else side  # type: ignore[return-value]
 
 
+def _promised_on(c: Commitment) -> dt.date:
+    return max((x.date for x in c.citations if x.date), default=dt.date.max)
+
+
 def current(commitments: list[Commitment], as_of: dt.date, days: int = 75) -> list[Commitment]:
-    """The commitments a brief should show: open ones, and those kept or due within the last ``days``."""
+    """The commitments a brief should show: open ones (an undated one only while it is recent: months of
+    silence say nothing about its fate), and those kept or due within the last ``days``."""
     since = as_of - dt.timedelta(days=days)
     keep = [
         c for c in commitments
-        if c.status == CommitmentStatus.OPEN
+        if (c.status == CommitmentStatus.OPEN and (c.due is not None or _promised_on(c) >= since))
         or (c.status == CommitmentStatus.OVERDUE and ((c.due and c.due >= since) or c.chases))
         or (c.status == CommitmentStatus.KEPT and (c.fulfilled_on or as_of) >= since)
     ]
