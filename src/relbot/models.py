@@ -59,6 +59,7 @@ class SourceItem(BaseModel):
     participants: tuple[str, ...] = ()  # attendees, email recipients ("Name <address>" where both are known)
     author_address: str | None = None  # the sender's e-mail address, when the source gives one
     message_id: str | None = None  # which message this is (Message-ID), for messages that may repeat
+    carried: bool = False  # an older message quoted or forwarded inside another (a copy of what someone wrote)
 
 
 class Record(BaseModel):
@@ -78,6 +79,7 @@ class Record(BaseModel):
     thread: str | None = None
     author_address: str | None = None
     participants: tuple[str, ...] = ()  # recipients and attendees ("Name <address>" where both are known)
+    carried: bool = False  # quoted or forwarded inside another message: a copy, maybe of a record we hold
 
     def citation(self) -> Citation:
         return Citation(record_id=self.id, source=self.source, date=self.date, kind=self.kind)

@@ -21,7 +21,8 @@ def test_eml_reply_without_quotes_or_signature(sources: Path) -> None:
         "I'll send the updated order form tomorrow.\n\nYes, the add-on is included at no extra cost.\n\nBest,\nDana"
     )
     assert item.author == "Dana Smith"
-    assert item.participants == ("Ravi Patel", "Lee Chen", "ops@acme.example")
+    # Recipients keep their addresses: sides are read from them (RELBOT_AGENCY_DOMAINS, accounts --domains).
+    assert item.participants == ("Ravi Patel <ravi@acme.example>", "Lee Chen <lee@agency.example>", "ops@acme.example")
     assert item.date == dt.date(2024, 3, 12)
     assert item.title == "RE: Re: Renewal terms for 2025"
     assert item.thread == "renewal terms for 2025"
@@ -45,7 +46,7 @@ def test_mbox_thread_html_and_footer(sources: Path) -> None:
     assert items[2].text == (
         "Creative approval by April 10 works for us.\n\nLegal needs two days for the disclaimer & the landing page."
     )
-    assert items[2].participants == ("Dana Smith", "Ravi Patel")
+    assert items[2].participants == ("Dana Smith <dana@agency.example>", "Ravi Patel <ravi@acme.example>")
     # mbox ">From " escaping undone, mobile footer dropped.
     assert items[3].text == "Ravi, invoice 2024-031 for March is attached.\nFrom next month we will invoice on the 1st."
 

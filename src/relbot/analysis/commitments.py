@@ -28,6 +28,8 @@ _CHASED = re.compile(
     r"did not deliver|didn't deliver|new target)\b", re.I,
 )
 _DONE_WINDOW_DAYS = 7
+KEPT_DAYS = 30
+_UNDATED_DELIVERY_DAYS = 45
 _OPENER = re.compile(r"^[A-Z][^.?!:]{2,60}:$")  # "Summary of what we agreed:", "Revised figures below:"
 _CONTEXT = re.compile(r"\s*\(re: [^)]*\)$")
 # Where a promise is best worded, when several records state it.
@@ -124,9 +126,13 @@ def _evidence(group: _Group, cues: list[_Cue]) -> tuple[list[Sentence], list[Sen
     chase_overlap = 1 if any(p.stated for p in group.promises) else min(2, len(group.topic))
     owners = {p.sentence.speaker for p in group.promises if p.sentence.speaker} | {p.owner for p in group.promises}
     window = dt.timedelta(days=_DONE_WINDOW_DAYS)
+    # An undated promise is kept within weeks if at all; a delivery cue months later is about something else.
+    latest_delivery = dt.date.max if group.due else start + dt.timedelta(days=_UNDATED_DELIVERY_DAYS)
     for cue in cues:
         s = cue.sentence
         if cue.day < start or (s.record.id, s.index) in said:
+            continue
+        if cue.day > latest_delivery and not cue.chased:
             continue
         if cue.done and _overlap(s, group.topic) >= min(2, len(group.topic)):
             done.append(s)
@@ -189,13 +195,14 @@ def _promised_on(c: Commitment) -> dt.date:
 
 def current(commitments: list[Commitment], as_of: dt.date, days: int = 75) -> list[Commitment]:
     """The commitments a brief should show: open ones (an undated one only while it is recent: months of
-    silence say nothing about its fate), and those kept or due within the last ``days``."""
+    silence say nothing about its fate), those due within the last ``days`` and those kept in the last
+    KEPT_DAYS (an older delivery is history, not something to raise on the next call)."""
     since = as_of - dt.timedelta(days=days)
     keep = [
         c for c in commitments
         if (c.status == CommitmentStatus.OPEN and (c.due is not None or _promised_on(c) >= since))
         or (c.status == CommitmentStatus.OVERDUE and ((c.due and c.due >= since) or c.chases))
-        or (c.status == CommitmentStatus.KEPT and (c.fulfilled_on or as_of) >= since)
+        or (c.status == CommitmentStatus.KEPT and (c.fulfilled_on or as_of) >= as_of - dt.timedelta(days=KEPT_DAYS))
     ]
     order = {CommitmentStatus.OVERDUE: 0, CommitmentStatus.OPEN: 1, CommitmentStatus.KEPT: 2}
     return sorted(keep, key=lambda c: (c.side != "agency", order[c.status], c.due or as_of))

@@ -8,6 +8,7 @@ signals. One mention can belong to several topics ("cost per lead and the dashbo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ from relbot.models import Record, SourceKind
 
 _CONVERSATION = (SourceKind.EMAIL, SourceKind.TRANSCRIPT)
 _MATTER_LEVELS = frozenset({"position", "problem", "objection", "unmet", "escalation", "frustrated", "concerned"})
+_ACKNOWLEDGES = re.compile(r"\b(?:you(?:'re| are) right|sorry|apologi[sz]e|apologies|we hear you|fair point|"
+                           r"you have every right|i understand your)\b", re.I)
 MERGE_AT = 0.7  # a second term whose mentions mostly belong to a topic already found becomes part of its label
 _KIND_RANK = {SourceKind.EMAIL: 0, SourceKind.TRANSCRIPT: 0, SourceKind.NOTE: 1, SourceKind.CRM: 2,
               SourceKind.SLACK: 3}
@@ -36,6 +39,8 @@ def _client_voiced(signal: Signal, people: People) -> bool:
     """Said by the client, or reporting what the client felt ("Rachel said she is concerned"); the agency's
     own delivery problems (a delay) count whoever reports them."""
     s = signal.sentence
+    if people.side(s.speaker) == "agency" and _ACKNOWLEDGES.search(s.text):
+        return False  # our answer to a concern ("you are right, the date was missed") is not a new mention
     if signal.level == "delay" or people.side(s.speaker) == "client":
         return True
     if s.record.kind in _CONVERSATION and signal.level in _MATTER_LEVELS:

@@ -17,6 +17,7 @@ from relbot.analysis.text import all_sentences, is_question
 from relbot.drafting.models import Commitment, Concern, Contact, HealthScore
 from relbot.knowledge import Cadence
 from relbot.models import Account, Citation, Record
+from relbot.quoting import Originals
 
 _POC_STATED = re.compile(r"\bpoint of contact\b|\bproject manager\b|\baccount manager\b", re.I)
 
@@ -38,8 +39,14 @@ class Analysis:
 
 
 def in_history(records: list[Record], as_of: dt.date) -> list[Record]:
-    """Records dated on or before ``as_of`` (undated ones too), oldest first."""
+    """Records dated on or before ``as_of`` (undated ones too), oldest first; a quoted copy of a message whose
+    own record is here too is left out, so one e-mail is read once however many replies quote it."""
     kept = [r for r in records if r.date is None or r.date <= as_of]
+    originals = Originals()
+    for r in kept:
+        if not r.carried:
+            originals.add(r.author or r.author_address, r.date, r.text)
+    kept = [r for r in kept if not r.carried or not originals.holds(r.author or r.author_address, r.date, r.text)]
     return sorted(kept, key=lambda r: (r.date or dt.date.min, r.source, r.position))
 
 

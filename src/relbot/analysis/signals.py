@@ -48,7 +48,7 @@ _CONCERN += [
      r"onerous|tied up)\b|clarify (?:their|our|its|his|her) (?:stance|position)|difficult(?:y|ies)\b|"
      r"ball is (?:still )?in (?:your|our|their) court|(?:check|checking) (?:on )?where we are|"
      r"(?:still|been) waiting (?:for|on)|(?:have|has)(?: not|n't) heard back|eager to|pressing (?:us|for|hard)|"
-     r"several times a day|\burgent\b", "position", 2),
+     r"several times a day", "position", 2),
     (r"(?:has|have|had)(?: still)? (?:not|never) (?:been )?(?:paid|received|heard|responded|sent|signed|returned)|"
      r"(?:hasn't|haven't|hadn't) (?:been )?(?:paid|received|heard|responded|sent|signed|returned)|"
      r"never (?:received|got|paid)|not (?:been )?paid|short[- ]?pa(?:y|id|ying)|past due|still owes?|"

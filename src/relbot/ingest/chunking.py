@@ -165,4 +165,5 @@ def _to_record(chunk: list[SourceItem], account: str) -> Record:
         thread=first.thread,
         author_address=first.author_address if first.kind not in SPOKEN else None,
         participants=tuple(dict.fromkeys(p for i in chunk for p in i.participants)),
+        carried=first.carried,
     )

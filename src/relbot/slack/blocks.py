@@ -50,6 +50,7 @@ GROUP_CHARS = 2_400  # bullets per section before starting the next one (leaves 
 GROUP_ITEMS = 10  # a context block holds at most 10 elements: one per bullet's sources
 CONTEXT_CHARS = 1_000  # one bullet's source line; the element limit is higher, compactness is the point
 FIELD_CHARS = 2_000
+BRIEF_CONTACTS = 8
 
 Unit = list[Block]
 
@@ -109,7 +110,7 @@ def brief(draft: Brief) -> Rendered:
     out.units += listing("Commitments", [_commitment(c) for c in draft.commitments])
     out.units += listing("Risks and concerns", [_concern(c) for c in draft.risks])
     out.units += listing("Decisions", [_claim(c) for c in draft.decisions])
-    out.units += listing("Contacts", [_contact(c) for c in draft.contacts])
+    out.units += listing("Contacts", _contacts(draft))
     out.units += listing("Changes since the last brief", [_claim(c) for c in draft.changes_since_last_brief])
     out.units += listing("Talking points", [_claim(c) for c in draft.talking_points])
     return out
@@ -195,6 +196,16 @@ def _concern(c: Concern) -> Item:
     latest = f"\n   ↳ _{escape(clip(c.mentions[-1].text, 400))}_" if c.mentions else ""
     text = f"*{escape(c.topic)}* ({c.trend.value}, {len(c.mentions)} mention(s)){latest}"
     return Item(text, tuple(cit for m in c.mentions for cit in m.citations))
+
+
+def _contacts(draft: Brief) -> list[Item]:
+    """The people who matter first (the draft orders them); a long cc list in real mail would crowd out the
+    rest of the brief, so the others are counted, not listed."""
+    shown = [_contact(c) for c in draft.contacts[:BRIEF_CONTACTS]]
+    more = len(draft.contacts) - BRIEF_CONTACTS
+    if more > 0:
+        shown.append(Item(f"_…and {more} more: `relbot brief \"{escape(draft.account)}\" --json` lists everyone._"))
+    return shown
 
 
 def _contact(c: Contact) -> Item:

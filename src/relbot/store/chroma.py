@@ -124,6 +124,8 @@ def _record_metadata(record: Record) -> dict[str, Any]:
         value = getattr(record, key)
         if value:
             meta[key] = value
+    if record.carried:
+        meta["carried"] = True
     if record.participants:  # Chroma metadata holds scalars only
         meta["participants"] = "\n".join(record.participants)
     if record.date:
@@ -146,6 +148,7 @@ def record_from_chroma(record_id: str, text: str, meta: dict[str, Any]) -> Recor
         thread=meta.get("thread"),
         author_address=meta.get("author_address"),
         participants=tuple(p for p in str(meta.get("participants") or "").split("\n") if p),
+        carried=bool(meta.get("carried", False)),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from relbot.errors import LoaderError
 from relbot.models import SourceItem, SourceKind
+from relbot.quoting import Originals
 
 from .addresses import Mailbox, mailboxes
 from .email_body import clean_body, unescape_mbox_from
@@ -37,10 +38,19 @@ def load_emails(path: Path, *, default_date: dt.date | None = None) -> list[Sour
         item for position, raw in enumerate(raws)
         for item in _to_items(_parse(raw), path, position, fallback_date, mbox=is_mbox)
     ]
-    items = [item.model_copy(update={"position": n}) for n, item in enumerate(found)]
+    items = [item.model_copy(update={"position": n}) for n, item in enumerate(_without_copies(found))]
     if not items:
         raise LoaderError(f"{path}: no message text found (every message was empty or only quoted text).")
     return items
+
+
+def _without_copies(items: list[SourceItem]) -> list[SourceItem]:
+    """A quoted message whose original is in the same mailbox file is that message, not another one."""
+    originals = Originals()
+    for item in items:
+        if not item.carried:
+            originals.add(item.author or item.author_address, item.date, item.text)
+    return [i for i in items if not i.carried or not originals.holds(i.author or i.author_address, i.date, i.text)]
 
 
 def normalize_subject(subject: str) -> str | None:
@@ -88,7 +98,7 @@ def _to_items(
         source=str(path),
         position=position,
         date=_date(message) or fallback_date,
-        author=senders[0].name if senders else None,
+        author=(senders[0].name or senders[0].address) if senders else None,
         author_address=senders[0].address if senders else None,
         title=subject or None,
         thread=normalize_subject(subject),
@@ -117,10 +127,11 @@ def _with_history(own: SourceItem, pieces: list[Carried], *, forwarded: bool) ->
         items.append(forward.model_copy(update={
             "text": piece.text,
             "date": piece.day or forward.date,
-            "author": sender.name if sender else None,
+            "author": (sender.name or sender.address) if sender else None,
             "author_address": sender.address if sender else None,
             "title": piece.subject or forward.title,
             "participants": tuple(dict.fromkeys(m.formatted() for m in piece.recipients)),
+            "carried": True,
             # The same carried message in two forwards is one message: one record.
             "message_id": f"carried:{sender.formatted() if sender else ''}|{piece.sent}|{piece.subject or ''}",
         }))
