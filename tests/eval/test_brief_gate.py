@@ -44,7 +44,8 @@ def test_briefs_of_real_mail_hold_their_measured_floor(report: BriefReport, metr
 @pytest.mark.slow
 def test_most_commitments_the_brief_lists_are_labelled_ones(report: BriefReport) -> None:
     precision = report.overall.commitment_precision
-    assert precision.rate is not None and precision.rate >= PRECISION_AT_LEAST, [a.false_positives for a in report.accounts]
+    misses = [a.false_positives for a in report.accounts]
+    assert precision.rate is not None and precision.rate >= PRECISION_AT_LEAST, misses
 
 
 @pytest.mark.slow
