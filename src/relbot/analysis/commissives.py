@@ -70,6 +70,11 @@ _SHORT_CONFIRM = re.compile(
     r"^(?:(?:ok|okay|sure|yes|thanks|great|sounds good)[,.!]?\s+)*(?:i|we)(?:'ll| will) do (?:it|that|so)\b", re.I)
 
 
+# Every pattern above needs one of these.
+_MAYBE = re.compile(r"\bwill\b|\bshall\b|\bgoing to\b|\bplan to\b|\bintend to\b|\bhappy to\b|\blet'?s\b|\blets\b|"
+                    r"\blet (?:me|us)\b|'ll\b|(?:\b(?:am|are|is)|'m|'re)\s+(?:\w+\s+)?\w+ing\b", re.I)
+
+
 @dataclass(frozen=True)
 class Commissive:
     who: str  # "I", "we", "you" (the writer's promise to the reader), "let's", or the named agent
@@ -88,7 +93,9 @@ class Commissive:
 def commissive(text: str) -> Commissive | None:
     """The commitment a sentence makes, if it makes one."""
     text = text.replace("’", "'").strip()
-    if not text or text.rstrip().endswith("?") or _BOILERPLATE.search(text) or len(text.split()) > 60:
+    if not _MAYBE.search(text):
+        return None  # no future, no work under way, no "let me": one scan rules out most sentences
+    if text.rstrip().endswith("?") or _BOILERPLATE.search(text) or len(text.split()) > 60:
         return None
     if short := _SHORT_CONFIRM.match(text):
         return Commissive("I", short.group(0), hedged=False)

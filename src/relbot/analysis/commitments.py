@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from relbot.analysis.people import People, Side
@@ -56,9 +57,14 @@ class _Group:
         return min(self.ranked(), key=lambda p: -len(terms(p.what)))
 
 
-def _topic(promise: Promise) -> set[str]:
+def _topic(promise: Promise) -> frozenset[str]:
     """The promise's own words, without the thread subject ``_in_context`` may have added for the reader."""
-    return terms(_CONTEXT.sub("", promise.what))
+    return _words_of(promise.what)
+
+
+@lru_cache(maxsize=20_000)
+def _words_of(what: str) -> frozenset[str]:
+    return frozenset(terms(_CONTEXT.sub("", what)))
 
 
 def _same_promise(a: Promise, b: Promise) -> bool:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Literal
 
 from relbot.models import Record, SourceKind
@@ -30,6 +31,7 @@ def name_key(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s'’-]", " ", name.casefold()).split())
 
 
+@lru_cache(maxsize=20_000)  # a thread's recipients repeat in every message of it
 def _parse(entry: str) -> Mention:
     name, address = parseaddr(entry)
     if not address and not name:
