@@ -33,6 +33,7 @@ _REFERENCE = re.compile(
 )
 _TRIVIAL = re.compile(r"^(?:an? |the )?(?:apology|explanation|answer|favou?r|coffee|lunch|drink)\b", re.I)
 _WHAT_PREFIX = re.compile(r"^(?:to\s+)?(?:deliver|send|share|get you|get|give you|provide|have)\s+", re.I)
+_DUE_WORDS = re.compile(r"\b(?:by|before|later than|due|deadline|promised|committed)\b", re.I)
 _THREADED = (SourceKind.EMAIL, SourceKind.SLACK)
 _WRITTEN_OR_SAID = (SourceKind.EMAIL, SourceKind.TRANSCRIPT)
 _ACTION_SECTIONS = ("action", "next step", "to do", "todo", "follow-up", "follow up")
@@ -145,9 +146,10 @@ def _named_before(sentence: Sentence, people: People) -> str | None:
 def _planned(sentence: Sentence, people: People) -> Promise | None:
     text = sentence.text
     record = sentence.record
-    found = due_date(text, record.date or dt.date.today())
     if is_question(text):
         return None
+    # DUE_RE and PROMISED_FOR_RE each need one of these words: most sentences have none.
+    found = due_date(text, record.date or dt.date.today()) if _DUE_WORDS.search(text) else None
     is_action = any(sentence.section.startswith(s) for s in _ACTION_SECTIONS) or text.lower().startswith("action")
     named = (_named_owner(_ACTION, text, people) if is_action or found else None) or (
         _named_owner(_THIRD_PERSON, text, people) if found else None
