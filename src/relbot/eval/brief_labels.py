@@ -16,7 +16,7 @@ class LabelsError(RelbotError):
     """The labels file is missing or does not follow the schema."""
 
 
-class _Item(BaseModel):
+class LabelledItem(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     message: str | None = None
@@ -24,7 +24,7 @@ class _Item(BaseModel):
     key_words: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _one_list(self) -> _Item:
+    def _one_list(self) -> LabelledItem:
         if self.message and self.message not in self.messages:
             self.messages = [self.message, *self.messages]
         if not self.messages:
@@ -33,14 +33,14 @@ class _Item(BaseModel):
         return self
 
 
-class LabelledCommitment(_Item):
+class LabelledCommitment(LabelledItem):
     id: str
     owner: str | None = None
     side: str | None = None
     what: str = ""
 
 
-class LabelledConcern(_Item):
+class LabelledConcern(LabelledItem):
     id: str
     what: str = ""
 
@@ -74,9 +74,9 @@ class LabelledAccount(BaseModel):
     last_contact: dt.date
     as_of: dt.date
     commitments: list[LabelledCommitment] = Field(default_factory=list)
-    acceptable: list[_Item] = Field(default_factory=list)
+    acceptable: list[LabelledItem] = Field(default_factory=list)
     concerns: list[LabelledConcern] = Field(default_factory=list)
-    acceptable_concerns: list[_Item] = Field(default_factory=list)
+    acceptable_concerns: list[LabelledItem] = Field(default_factory=list)
     people: list[LabelledPerson] = Field(default_factory=list)
     questions: list[LabelledQuestion] = Field(default_factory=list)
 

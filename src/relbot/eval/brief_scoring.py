@@ -17,7 +17,7 @@ from pathlib import PurePath
 from pydantic import BaseModel, Field
 
 from relbot.drafting.models import Answer, Brief, Commitment, Contact
-from relbot.eval.brief_labels import LabelledAccount, LabelledPerson, _Item
+from relbot.eval.brief_labels import LabelledAccount, LabelledItem, LabelledPerson
 from relbot.models import Citation
 
 SIDE_OF = {"ours": "agency", "client": "client", "third-party": "unknown"}
@@ -68,7 +68,7 @@ def cites_message(citations: Sequence[Citation], messages: Sequence[str]) -> boo
     return any(PurePath(c.source).name in messages for c in citations)
 
 
-def matches(text: str, citations: Sequence[Citation], item: _Item) -> bool:
+def matches(text: str, citations: Sequence[Citation], item: LabelledItem) -> bool:
     return cites_message(citations, item.messages) and has_key_word(text, item.key_words)
 
 
@@ -103,7 +103,7 @@ def score(labels: LabelledAccount, brief: Brief, answers: Sequence[Answer]) -> A
         out.commitment_recall.found += hit
         if not hit:
             missed["commitments"].append(want.id)
-    allowed: list[_Item] = [*labels.commitments, *labels.acceptable]
+    allowed: list[LabelledItem] = [*labels.commitments, *labels.acceptable]
     for c in brief.commitments:
         ok = any(matches(_commitment_text(c), c.citations, item) for item in allowed)
         out.commitment_precision.total += 1
