@@ -128,3 +128,13 @@ def test_hard_wrapped_mail_is_read_as_paragraphs() -> None:
     assert unwrap(text) == [
         "Please find attached our form of notice and amendment to the ISDA agreement between MEGA and Enron "
         "North America. Let me know if you have any changes.", "", "Thanks,", "Sterling"]
+
+
+def test_a_signature_gives_the_writers_title_and_company() -> None:
+    from relbot.analysis.signatures import signature_role
+
+    signed = _mail(1, "Stephanie Panus", "See attached.\n\nStephanie Panus\nSenior Legal Specialist\n"
+                   "Enron North America Corp.\n1400 Smith Street\nph: 713.345.3249")
+    assert signature_role(signed) == "Senior Legal Specialist, Enron North America Corp."
+    unsigned = _mail(2, "Stephanie Panus", "Thanks.\n\nStephanie\nph: 713.345.3249")
+    assert signature_role(unsigned) is None

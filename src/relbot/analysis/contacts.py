@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from relbot.analysis.dates import DATE_RE, resolve
 from relbot.analysis.people import NAME, People, Side
+from relbot.analysis.signatures import signature_role
 from relbot.analysis.text import Sentence, all_sentences
 from relbot.drafting.models import Contact
 from relbot.models import Account, Citation, Record
@@ -94,13 +95,19 @@ def _fill_predecessors(changes: list[ContactChange]) -> list[ContactChange]:
 
 
 def roles(records: list[Record], people: People) -> dict[str, str]:
+    """Titles written beside a name ("Martin, our CFO"), else the latest signature's title and company."""
     found: dict[str, str] = {}
+    for record in sorted(records, key=lambda r: r.date or dt.date.min, reverse=True):
+        if (role := signature_role(record)) and (full := people.resolve(record.author)):
+            found.setdefault(full, role)
+    signed = dict(found)
+    found = {}
     for sentence in all_sentences(records):
         for name, role in _APPOSITIVE.findall(sentence.text):
             full = people.resolve(name)
             if full:
                 found.setdefault(full, role)
-    return found
+    return {**signed, **found}
 
 
 def points_of_contact(account: Account, changes: list[ContactChange]) -> dict[Side, str | None]:
