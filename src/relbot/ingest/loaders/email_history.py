@@ -15,17 +15,8 @@ from email.utils import getaddresses
 
 from .addresses import Mailbox, display_name, mailboxes
 from .dates import parse_date
+from .email_quotes import header_field, is_forward_marker, is_header_preamble, is_separator
 
-_SEPARATOR = re.compile(
-    r"^\s*(?:-{2,}\s*(?:original message|forwarded message|forwarded by .*|message d'origine|ursprüngliche nachricht|"
-    r"mensaje original|messaggio originale)\s*-{2,}.*|-{2,}\s*forwarded by .*|-{5,}|begin forwarded message:?|"
-    r"_{10,})\s*$", re.I)
-_FIELD = re.compile(r"^\s*\**(from|von|de|van|da|sent|date|gesendet|datum|envoyé|to|an|à|para|cc|subject|betreff|"
-                    r"objet|asunto)\s*:\**\s*(.*)$", re.I)
-_FROM = {"from", "von", "de", "van", "da"}
-_WHEN = {"sent", "date", "gesendet", "datum", "envoyé"}
-_TO = {"to", "an", "à", "para"}
-_SUBJECT = {"subject", "betreff", "objet", "asunto"}
 _MAILTO = re.compile(r"\s*\[mailto:([^\]]*)\]", re.I)
 _NOTES_SUFFIX = re.compile(r"(@[\w.-]+\.[a-z]{2,})@[A-Z][A-Z0-9_]*\b")  # Lotus Notes: "x@client.com@ENRON"
 _NOTES_NAME = r"[A-Z][\w.'-]+(?: [A-Z][\w.'-]+)+@[A-Za-z]\w*"
@@ -57,7 +48,7 @@ def split_forward(text: str) -> list[Carried]:
         notes = _notes_block_at(lines, start) or (start + 1 < len(lines) and _notes_block_at(lines, start + 1))
         fields, body_at = _notes_fields(lines, start) if notes else _fields(lines, start)
         pieces.append(_carried(fields, _body(lines[body_at:end])))
-    return [p for p in pieces if _SEPARATOR.sub("", p.text).strip() or p.sender]
+    return [p for p in pieces if any(not _divides(line) for line in p.text.splitlines() if line.strip()) or p.sender]
 
 
 _NOTES_STAMP = re.compile(r"^\s*(?:(?P<name>[\w\"'., @<>-]{3,80}?)\s+(?:on\s+)?)?(?P<when>\d{1,4}/\d{1,2}/\d{1,4}\s+"
@@ -71,27 +62,33 @@ def _notes_block_at(lines: list[str], i: int) -> bool:
         return False
     if not (stamp.group("name") or "").strip() and (i == 0 or not lines[i - 1].strip()):
         return False
-    return any(f and f.group(1).lower() in _TO for line in lines[i + 1 : i + 4] if (f := _FIELD.match(line)))
+    return any(f and f[0] == "to" for line in lines[i + 1 : i + 4] if (f := header_field(line)))
+
+
+def _divides(line: str) -> bool:
+    """A line that only separates one carried message from the next: "-----Original Message-----", a rule,
+    "---- Forwarded by … ----" (which Lotus Notes breaks over two lines)."""
+    return is_separator(line) or is_forward_marker(line) or is_header_preamble(line)
 
 
 def _header_block_at(lines: list[str], i: int) -> bool:
     """A "From:" line followed closely by a date and a subject or recipient line."""
     if _notes_block_at(lines, i):
         return True
-    m = _FIELD.match(lines[i])
-    if not m or m.group(1).lower() not in _FROM or not m.group(2).strip():
+    first = header_field(lines[i])
+    if not first or first[0] != "from" or not first[1]:
         return False
-    names = {f.group(1).lower() for line in lines[i + 1 : i + _HEADER_SPAN] if (f := _FIELD.match(line))}
-    return bool(names & _WHEN) and bool(names & (_SUBJECT | _TO))
+    kinds = {f[0] for line in lines[i + 1 : i + _HEADER_SPAN] if (f := header_field(line))}
+    return "date" in kinds and bool(kinds & {"subject", "to"})
 
 
 def _block_start(lines: list[str], start: int) -> int:
     """Include the separator line (and blank lines) just above a header block in it."""
     i = start
     top = start
-    while i > 0 and (not lines[i - 1].strip() or _SEPARATOR.match(lines[i - 1])):
+    while i > 0 and (not lines[i - 1].strip() or _divides(lines[i - 1])):
         i -= 1
-        if _SEPARATOR.match(lines[i]):
+        if _divides(lines[i]):
             top = i  # keep walking: Notes writes "--- Forwarded by … ---" over two separator lines
     return top
 
@@ -104,12 +101,10 @@ def _fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
     last = ""
     body_at = start + 1
     while i < len(lines) and i < start + _HEADER_SPAN + 4:
-        m = _FIELD.match(lines[i])
-        if m:
-            key = m.group(1).lower()
-            last = next(k for group, k in ((_FROM, "from"), (_WHEN, "sent"), (_TO, "to"), ({"cc"}, "cc"),
-                                           (_SUBJECT, "subject")) if key in group)
-            fields.setdefault(last, m.group(2).strip())
+        found = header_field(lines[i])
+        if found:
+            last = found[0]
+            fields.setdefault(last, found[1])
             body_at = i + 1
             if last == "subject":
                 break
@@ -132,17 +127,17 @@ def _notes_fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
     assert stamp is not None
     at = start if _NOTES_STAMP.match(lines[start]) else start + 1
     name = (stamp.group("name") or "").strip() or lines[start].strip()
-    first_field = next((j for j in range(at + 1, min(at + 4, len(lines))) if _FIELD.match(lines[j])), at + 1)
+    first_field = next((j for j in range(at + 1, min(at + 4, len(lines))) if header_field(lines[j])), at + 1)
     fields, body_at = _fields(lines, first_field)
     fields["from"] = name
-    fields["sent"] = stamp.group("when")
+    fields["date"] = stamp.group("when")
     return fields, body_at
 
 
 def _carried(fields: dict[str, str], body: str) -> Carried:
     senders = parse_people(fields.get("from", ""))
     recipients = parse_people(fields.get("to", "")) + parse_people(fields.get("cc", ""))
-    sent = fields.get("sent", "")
+    sent = fields.get("date", "")
     return Carried(text=body, sender=senders[0] if senders else None, recipients=recipients,
                    day=parse_date(sent.strip()) if sent else None, subject=fields.get("subject") or None, sent=sent)
 

@@ -104,8 +104,17 @@ def is_header_preamble(line: str) -> bool:
 
 
 def _field_kind(line: str) -> str | None:
+    found = header_field(line)
+    return found[0] if found else None
+
+
+def header_field(line: str) -> tuple[str, str] | None:
+    """(kind, value) of a quoted header line in any of the languages above: kind is from, date, to, cc or subject."""
     match = _FIELD.match(line)
-    return next((kind for kind, value in match.groupdict().items() if value), None) if match else None
+    if not match:
+        return None
+    kind = next(kind for kind, value in match.groupdict().items() if value)
+    return kind, line[match.end():].strip().strip("*_").strip()
 
 
 def _is_header_block(lines: list[str], i: int) -> bool:
