@@ -150,6 +150,8 @@ def _planned(sentence: Sentence, people: People) -> Promise | None:
         return None
     # DUE_RE and PROMISED_FOR_RE each need one of these words: most sentences have none.
     found = due_date(text, record.date or dt.date.today()) if _DUE_WORDS.search(text) else None
+    if found is None and not _PROMISE_WORD.search(text):
+        return None  # without a due date only a "promised …" sentence is one of these (the branches below)
     is_action = any(sentence.section.startswith(s) for s in _ACTION_SECTIONS) or text.lower().startswith("action")
     named = (_named_owner(_ACTION, text, people) if is_action or found else None) or (
         _named_owner(_THIRD_PERSON, text, people) if found else None
