@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from relbot.errors import ConfigError
 
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 
@@ -97,4 +99,12 @@ def parse_domains(value: str) -> list[str]:
 
 
 def load_settings(**overrides: object) -> Settings:
-    return Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        # Name the variable and say what is wrong with it; never echo the value (it may be a secret).
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']).upper()}: {error['msg'].removeprefix('Value error, ')}"
+            for error in exc.errors(include_input=False)
+        )
+        raise ConfigError(f"invalid setting: {problems}") from None
