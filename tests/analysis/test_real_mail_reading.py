@@ -138,3 +138,13 @@ def test_a_signature_gives_the_writers_title_and_company() -> None:
     assert signature_role(signed) == "Senior Legal Specialist, Enron North America Corp."
     unsigned = _mail(2, "Stephanie Panus", "Thanks.\n\nStephanie\nph: 713.345.3249")
     assert signature_role(unsigned) is None
+
+
+def test_a_person_the_mail_introduces_by_role_is_a_contact_of_unknown_side() -> None:
+    from relbot.analysis.contacts import roles
+
+    records = [_mail(1, "Frank Kelly", "I just received a voice mail from Kathy Edwards, attorney for Indicated "
+                     "Shippers. She said her clients will not carve out the two issues.", address="fk@lawfirm.com")]
+    found = people(records, Account(name="Client Co", domains=["lawfirm.com"]), ["agency.com"])
+    assert found.side("Kathy Edwards") == "unknown" and found.side("Frank Kelly") == "client"
+    assert roles(records, found)["Kathy Edwards"] == "attorney for Indicated Shippers"

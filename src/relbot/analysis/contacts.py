@@ -32,7 +32,9 @@ _CHANGE_WORDS = ("over from", "replac", "will be", "become", "is now")
 _EFFECTIVE = re.compile(rf"\b(?:from|on|as of|starting)\s+(?:{DATE_RE.pattern})", re.I)
 _APPOSITIVE = re.compile(
     rf"({NAME}),\s+(?:(?:the|our|their|\w+'s)\s+)?((?:Chief [A-Z]\w+ Officer)|CFO|CEO|CMO|COO|CTO|"
-    r"(?:[A-Z]\w+ )?(?:Director|Manager|Head)(?: of [A-Z]\w+(?: [A-Z]\w+)?)?)\b"
+    r"(?:[A-Z]\w+ )?(?:Director|Manager|Head)(?: of [A-Z]\w+(?: [A-Z]\w+)?)?|"
+    r"(?:[Oo]utside |[Gg]eneral |[Ss]enior )?(?:[Aa]ttorney|[Cc]ounsel|[Ll]awyer|[Pp]aralegal)"
+    r"(?: (?:for|of|at|to) (?:the )?[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,3})?)\b"
 )
 
 

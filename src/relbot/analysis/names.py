@@ -11,7 +11,7 @@ from typing import Literal
 
 from relbot.models import Record, SourceKind
 
-Role = Literal["author", "recipient", "registry"]
+Role = Literal["author", "recipient", "registry", "introduced"]
 _PAREN = re.compile(r"\s*\([^)]*\)")
 
 

@@ -192,6 +192,9 @@ def people(records: list[Record], account: Account, agency_domains: Sequence[str
             person = directory.add(mention, record)
             if person is not None and mention.role == "author" and record.kind in INTERNAL:
                 internal_authors.add(id(person))
+    for record in records:  # "Kathy Edwards, attorney for Indicated Shippers": a person the mail introduces
+        for match in _INTRODUCED.finditer(record.text):
+            directory.add(Mention(match.group("name"), None, "introduced"), record)
     registry: dict[str, Side] = {}
     pairs: tuple[tuple[str | None, Side], ...] = (
         (account.account_manager, "agency"), (account.client_contact, "client"))
@@ -203,6 +206,12 @@ def people(records: list[Record], account: Account, agency_domains: Sequence[str
     return People({p.name: p for p in found})
 
 
+# A name followed by what the person is: the mail introducing someone by role (their side stays unknown unless
+# their address or the registry says).
+_INTRODUCED = re.compile(
+    r"\b(?P<name>[A-Z][a-z'’-]+ [A-Z][a-z'’-]+),\s+(?:(?:the|our|their|its|an?)\s+)?(?:[A-Z]\w+\s+)?"
+    r"(?i:attorney|counsel|lawyer|paralegal|cfo|ceo|coo|cto|chief \w+ officer|vice president|president|"
+    r"director|manager|head of)\b")
 _TEXT_NAME = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z]\.)?\s[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 
 
