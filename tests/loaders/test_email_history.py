@@ -146,3 +146,10 @@ def test_outlook_recipient_lists_are_split_on_semicolons() -> None:
 def test_text_without_header_blocks_is_one_piece() -> None:
     pieces = split_forward("From: the desk of the CFO, a note.\nNothing quoted here.")
     assert len(pieces) == 1 and pieces[0].sender is None
+
+
+def test_a_reply_that_adds_nothing_still_keeps_the_message_it_quotes(tmp_path: Path) -> None:
+    only_quote = REPLY_WITH_HISTORY.replace("Mr. Ross, I am checking with credit and we will respond to you shortly.\n",
+                                            "")
+    items = load_emails(_write(tmp_path, "empty-re.eml", only_quote))
+    assert [(i.author, i.carried) for i in items] == [("Gary Ross", True)]

@@ -192,7 +192,7 @@ def ledger(records: list[Record], people: People, as_of: dt.date) -> list[Commit
 
 
 def _known(side: Side | None) -> Literal["agency", "client"] | None:
-    return None if side in (None, "unknown") else side  # type: ignore[return-value]
+    return side if side == "agency" or side == "client" else None
 
 
 def _promised_on(c: Commitment) -> dt.date:

@@ -48,7 +48,10 @@ def split_forward(text: str) -> list[Carried]:
         notes = _notes_block_at(lines, start) or (start + 1 < len(lines) and _notes_block_at(lines, start + 1))
         fields, body_at = _notes_fields(lines, start) if notes else _fields(lines, start)
         pieces.append(_carried(fields, _body(lines[body_at:end])))
-    return [p for p in pieces if any(not _divides(line) for line in p.text.splitlines() if line.strip()) or p.sender]
+    # The first piece is the writer's own text, even when empty; a carried piece of separators only is no message.
+    carried = [p for p in pieces[1:] if any(not _divides(line) for line in p.text.splitlines() if line.strip())
+               or p.sender]
+    return [pieces[0], *carried]
 
 
 _NOTES_STAMP = re.compile(r"^\s*(?:(?P<name>[\w\"'., @<>-]{3,80}?)\s+(?:on\s+)?)?(?P<when>\d{1,4}/\d{1,2}/\d{1,4}\s+"

@@ -88,8 +88,6 @@ def _to_items(
         body = unescape_mbox_from(body)
     forwarded = bool(_FORWARD_PREFIX.match(subject))
     text = clean_body(body, forwarded=forwarded) or attachment_note(message)
-    if not text:
-        return []  # nothing new was said (empty, or only quoted history)
     senders = _mailboxes(message, "from")
     recipients = _mailboxes(message, "to") + _mailboxes(message, "cc")
     own = SourceItem(
@@ -106,30 +104,32 @@ def _to_items(
         message_id=_header(message, "message-id").strip() or None,
     )
     if forwarded:
-        return _with_history(own, split_forward(own.text), forwarded=True)
+        return _with_history(own, split_forward(own.text), forwarded=True) if text else []
     # A reply's own record holds only what its writer added; the messages it quotes under their own headers
     # ("-----Original Message----- / From: …") are kept as the records of their writers: often the only copy
-    # of the other side's words that reached us.
+    # of the other side's words that reached us, even when the reply itself adds nothing.
     return _with_history(own, split_forward(clean_body(body, forwarded=True)), forwarded=False)
 
 
 def _with_history(own: SourceItem, pieces: list[Carried], *, forwarded: bool) -> list[SourceItem]:
-    """The message's own item, then one item per message it carries, under its sender and day."""
+    """The message's own item (when it says anything), then one item per message it carries, under its sender
+    and day."""
     if len(pieces) == 1:
-        return [own]
+        return [own] if own.text else []
     note = pieces[0].text if forwarded else own.text
-    items = [own.model_copy(update={"text": note or f"Forwarded: {own.title or 'a message'}"})]
-    forward = own
+    if forwarded:
+        note = note or f"Forwarded: {own.title or 'a message'}"
+    items = [own.model_copy(update={"text": note})] if note else []
     for piece in pieces[1:]:
         if not piece.text:
             continue
         sender = piece.sender
-        items.append(forward.model_copy(update={
+        items.append(own.model_copy(update={
             "text": piece.text,
-            "date": piece.day or forward.date,
+            "date": piece.day or own.date,
             "author": (sender.name or sender.address) if sender else None,
             "author_address": sender.address if sender else None,
-            "title": piece.subject or forward.title,
+            "title": piece.subject or own.title,
             "participants": tuple(dict.fromkeys(m.formatted() for m in piece.recipients)),
             "carried": True,
             # The same carried message in two forwards is one message: one record.
