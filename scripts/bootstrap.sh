@@ -23,6 +23,6 @@ if [ -n "${TORCH_INDEX_URL:-}" ]; then
 else
   "$VENV/bin/python" -m pip install --quiet "torch==$TORCH_VERSION"
 fi
-"$VENV/bin/python" -m pip install --quiet -e ".[export,dev]"
+"$VENV/bin/python" -m pip install --quiet -e ".[export,eval,dev]"
 rm -f "$VENV"/.relbot-install-*
 touch "$stamp"
