@@ -75,3 +75,28 @@ def demo_services(demo_build: Path, data_env: Path):  # type: ignore[no-untyped-
 
     copy_demo(demo_build, data_env)
     return build_services(load_settings())
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One real PostgreSQL server for the session (see tests/support/postgres.py)."""
+    from tests.support.postgres import PostgresServer, postgres_bin
+
+    if postgres_bin() is None:
+        if os.environ.get("RELBOT_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL binaries are missing (apt install postgresql) and RELBOT_REQUIRE_POSTGRES=1")
+        pytest.skip("PostgreSQL binaries not installed")
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a test's state database lives: a SQLite file, then a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return tmp_path / "state.sqlite3"
+    server = request.getfixturevalue("postgres")
+    return str(server.create_database())

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./.relbot"), validation_alias=_env("RELBOT_DATA_DIR"))
     models_dir_override: Path | None = Field(None, validation_alias=_env("RELBOT_MODELS_DIR"))
     chroma_url: str | None = Field(None, validation_alias=_env("RELBOT_CHROMA_URL"))
+    # A URL may carry the database password: kept secret, shown only with the password hidden.
+    database_url: SecretStr | None = Field(None, validation_alias=_env("RELBOT_DATABASE_URL"))
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(None, validation_alias=_env("SLACK_SIGNING_SECRET"))
@@ -83,6 +85,12 @@ class Settings(BaseSettings):
     @property
     def state_db_path(self) -> Path:
         return self.data_dir / "state.sqlite3"
+
+    @property
+    def state_db_target(self) -> str | Path:
+        """Where the state lives: RELBOT_DATABASE_URL if set, else the SQLite file in the data dir."""
+        url = self.database_url.get_secret_value().strip() if self.database_url else ""
+        return url or self.state_db_path
 
 
 def parse_domains(value: str) -> list[str]:

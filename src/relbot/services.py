@@ -13,7 +13,7 @@ from relbot.config import Settings
 from relbot.drafting.pinned import PinnableStore
 from relbot.embeddings import OnnxMiniLM, QueryCache
 from relbot.ingest.pipeline import Ingestor
-from relbot.knowledge import default_knowledge_dir
+from relbot.resources import configured_dir
 from relbot.retrieval import Retriever
 from relbot.store.chroma import connect
 from relbot.store.state import StateDB
@@ -33,11 +33,11 @@ class Services:
 
     @cached_property
     def state(self) -> StateDB:
-        return StateDB(self.settings.state_db_path)
+        return StateDB(self.settings.state_db_target)
 
     @cached_property
     def knowledge_dir(self) -> Path:
-        return self.settings.knowledge_dir or default_knowledge_dir()
+        return configured_dir("knowledge", self.settings.knowledge_dir)
 
     @cached_property
     def embedder(self) -> OnnxMiniLM:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from relbot.digest import claims
+from relbot.store import deliveries as claims
 from relbot.store.state import StateDB
 from tests.digest.conftest import NOW
 
@@ -16,8 +16,8 @@ WEEK = "2026-W48"
 
 
 @pytest.fixture()
-def state(tmp_path: Path) -> StateDB:
-    return StateDB(tmp_path / "state.sqlite3")
+def state(state_target: str | Path) -> StateDB:
+    return StateDB(state_target)
 
 
 def test_the_first_claim_wins_until_sent(state: StateDB) -> None:

@@ -10,8 +10,9 @@ import subprocess
 import sys
 from typing import Any
 
-from relbot.digest import claims, subscriptions
+from relbot.digest import subscriptions
 from relbot.services import Services
+from relbot.store import deliveries as claims
 from tests.digest.conftest import GUEST, NOW
 from tests.digest.fake_dm import DigestSlack
 

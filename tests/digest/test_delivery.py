@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from slack_sdk import WebClient
 
-from relbot.digest import claims, subscriptions
+from relbot.digest import subscriptions
 from relbot.digest.delivery import DigestSender, Outcome, send_due
 from relbot.services import Services
+from relbot.store import deliveries as claims
 from tests.digest.conftest import ADMIN, GUEST, MAYA, NOW, SAM
 from tests.digest.fake_dm import DigestSlack, dm_channel
 

@@ -15,8 +15,8 @@ from relbot.store.state import StateDB
 
 
 @pytest.fixture()
-def state(tmp_path: Path) -> StateDB:
-    return StateDB(tmp_path / "state.sqlite3")
+def state(state_target: str | Path) -> StateDB:
+    return StateDB(state_target)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from relbot.slack.backfill import BackfillProgress
-from relbot.slack.message_index import MessageIndex
+from relbot.store.slack_messages import MessageIndex
 from relbot.store.state import StateDB
 from tests.slack.conftest import GENERAL, TOKEN, Relbot
 from tests.support.fake_slack import BOT_ID, FakeSlack
@@ -158,17 +158,19 @@ def test_sigkill_mid_backfill_then_resume_matches_a_clean_run(tmp_path: Path, mo
 
 
 def test_linking_again_resumes_an_unfinished_backfill_and_a_finished_one_restarts(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
     from relbot.slack.backfill import Backfill
 
     state = StateDB(tmp_path / "state.sqlite3")
     backfill = Backfill(state=state, client=None, capture=None, days=90)  # type: ignore[arg-type]
     backfill.start("Acme", "C1")
-    with state.transaction() as db:  # as after page one
-        db.execute("UPDATE slack_backfills SET cursor = 'offset:200', saved = 200, pages = 1")
+    with state.db.write() as db:  # as after page one
+        db.execute(text("UPDATE slack_backfills SET cursor = 'offset:200', saved = 200, pages = 1"))
     backfill.start("Acme", "C1")
     assert backfill.progress("C1") == BackfillProgress("C1", "Acme", 200, 1, False)
-    with state.transaction() as db:
-        db.execute("UPDATE slack_backfills SET cursor = NULL, finished_at = '2026-11-23T10:00:00+00:00'")
+    with state.db.write() as db:
+        db.execute(text("UPDATE slack_backfills SET cursor = NULL, finished_at = '2026-11-23T10:00:00+00:00'"))
     backfill.start("Acme", "C1")
     assert backfill.progress("C1") == BackfillProgress("C1", "Acme", 0, 0, False)
     assert backfill.pending() == ["C1"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from relbot.cli_commands import accounts, demo, digest, drafts, eval, ingest, knowledge, search, serve
+from relbot.cli_commands import accounts, db, demo, digest, drafts, eval, ingest, knowledge, search, serve
 
 COMMANDS: list[Callable[[Any], None]] = [
     demo.register,
@@ -17,4 +17,5 @@ COMMANDS: list[Callable[[Any], None]] = [
     knowledge.register,
     eval.register,
     serve.register,
+    db.register,
 ]

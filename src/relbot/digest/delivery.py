@@ -1,6 +1,6 @@
 """Send digests as DMs, each (recipient, ISO week) exactly once across restarts, replicas and cron runs.
 
-Per recipient: claim in the ledger (claims.py) → users.info (guests get nothing) → conversations.open → on a
+Per recipient: claim in the ledger (store/deliveries.py) → users.info (guests get nothing) → conversations.open → on a
 retried attempt, look in the DM for a copy an earlier attempt posted → build → chat.postMessage → record the
 ts. A Slack error marks the claim failed (retried next run); a crash leaves it claimed until its lease runs
 out (recovered next run). Finding an earlier copy needs the ``im:history`` scope; without it a recovered
@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Literal
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from relbot.digest import claims, dm
+from relbot.digest import dm
 from relbot.digest.content import DigestBuilder
 from relbot.digest.subscriptions import subscription, subscriptions
 from relbot.digest.weeks import IsoWeek
 from relbot.errors import RelbotError
+from relbot.store import deliveries
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -65,28 +66,28 @@ class DigestSender:
 
     def send(self, recipient: str, week: IsoWeek, *, now: dt.datetime, today: dt.date) -> Outcome:
         state = self._svc.state
-        done = claims.entry(state, recipient, str(week))
+        done = deliveries.entry(state, recipient, str(week))
         if done and done.status in ("sent", "skipped"):  # the common case all week: no write lock needed
             return _not_claimed(done, recipient, str(week))
-        c = claims.claim(state, recipient, str(week), now=now)
+        c = deliveries.claim(state, recipient, str(week), now=now)
         if c is None:
-            return _not_claimed(claims.entry(state, recipient, str(week)), recipient, str(week))
+            return _not_claimed(deliveries.entry(state, recipient, str(week)), recipient, str(week))
         try:
             dm.check_recipient(self._client, recipient)
             channel = dm.open_dm(self._client, recipient)
             found = dm.find_posted(self._client, channel, recipient=recipient, week=c.week) if c.attempt > 1 else None
             if found:
-                claims.mark_sent(state, c, channel=channel, ts=found, now=now)
+                deliveries.mark_sent(state, c, channel=channel, ts=found, now=now)
                 return Outcome(recipient, c.week, "recovered", found, "an earlier attempt had posted it")
             digest = self._builder.build(recipient=recipient, week=week, today=today)
             if not digest.accounts:
                 raise dm.Skip("no accounts visible to this recipient")
             ts = dm.post(self._client, channel, digest, recipient=recipient)
-            claims.mark_sent(state, c, channel=channel, ts=ts, now=now)
+            deliveries.mark_sent(state, c, channel=channel, ts=ts, now=now)
             return Outcome(recipient, c.week, "sent", ts)
         except dm.Skip as exc:
             log.info("Digest %s for %s skipped: %s", c.week, recipient, exc)
-            claims.mark(state, c, "skipped", str(exc), now=now)
+            deliveries.mark(state, c, "skipped", str(exc), now=now)
             return Outcome(recipient, c.week, "skipped", detail=str(exc))
         except (SlackApiError, SlackClientError, OSError, RelbotError) as exc:
             reason = _reason(exc)
@@ -94,7 +95,7 @@ class DigestSender:
             log.exception("Digest %s for %s failed unexpectedly", c.week, recipient)
             reason = f"internal error ({type(exc).__name__})"
         log.warning("Digest %s for %s failed (attempt %d): %s", c.week, recipient, c.attempt, reason)
-        claims.mark(state, c, "failed", reason, now=now)
+        deliveries.mark(state, c, "failed", reason, now=now)
         return Outcome(recipient, c.week, "failed", detail=reason)
 
 
@@ -104,7 +105,7 @@ def _reason(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, RelbotError) else type(exc).__name__
 
 
-def _not_claimed(entry: claims.Entry | None, recipient: str, week: str) -> Outcome:
+def _not_claimed(entry: deliveries.Entry | None, recipient: str, week: str) -> Outcome:
     if entry is None or entry.status == "claimed":
         return Outcome(recipient, week, "in_progress", detail="another sender holds the claim")
     if entry.status == "sent":

@@ -14,9 +14,9 @@ from functools import cache
 
 from pydantic import BaseModel, Field, field_serializer
 
-from relbot.digest.tables import ensure
 from relbot.digest.weeks import IsoWeek
 from relbot.errors import RelbotError
+from relbot.store import subscription_rows
 from relbot.store.state import StateDB
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -97,26 +97,17 @@ def make(user: str, *, day: str, at: str, tz: str) -> Subscription:
 
 
 def subscribe(state: StateDB, sub: Subscription, *, by: str | None = None) -> Subscription:
-    with ensure(state).transaction() as db:
-        db.execute(
-            "INSERT INTO digest_subscriptions (user_id, day, at, tz, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(user_id) DO UPDATE SET day = excluded.day, at = excluded.at, tz = excluded.tz, "
-            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (sub.user_id, sub.day, sub.at.strftime("%H:%M"), sub.tz, by,
-             dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        )
+    subscription_rows.save(state, subscription_rows.Row(sub.user_id, sub.day, sub.at.strftime("%H:%M"), sub.tz), by=by)
     return sub
 
 
 def unsubscribe(state: StateDB, user_id: str) -> bool:
-    with ensure(state).transaction() as db:
-        return db.execute("DELETE FROM digest_subscriptions WHERE user_id = ?", (parse_user(user_id),)).rowcount == 1
+    return subscription_rows.delete(state, parse_user(user_id))
 
 
 def subscriptions(state: StateDB) -> list[Subscription]:
-    with ensure(state).connect() as db:
-        rows = db.execute("SELECT user_id, day, at, tz FROM digest_subscriptions ORDER BY user_id").fetchall()
-    return [Subscription(user_id=r[0], day=r[1], at=dt.time.fromisoformat(r[2]), tz=r[3]) for r in rows]
+    return [Subscription(user_id=r.user_id, day=r.day, at=dt.time.fromisoformat(r.at), tz=r.tz)
+            for r in subscription_rows.all_rows(state)]
 
 
 def subscription(state: StateDB, user_id: str) -> Subscription | None:

@@ -24,25 +24,13 @@ from relbot.errors import BackfillError
 from relbot.services import Services
 from relbot.slack.capture import SlackCapture, is_new_message, permalink
 from relbot.slack.directory import Directory
-from relbot.slack.message_index import MessageIndex
+from relbot.store.backfills import BackfillLedger, lease_owner
+from relbot.store.slack_messages import MessageIndex
 from relbot.store.state import StateDB
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # conversations.history's recommended maximum
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS slack_backfills (
-    channel_id TEXT PRIMARY KEY,
-    account TEXT NOT NULL COLLATE NOCASE,
-    oldest TEXT NOT NULL,
-    cursor TEXT,
-    saved INTEGER NOT NULL DEFAULT 0,
-    pages INTEGER NOT NULL DEFAULT 0,
-    started_at TEXT NOT NULL,
-    finished_at TEXT
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -57,93 +45,82 @@ class BackfillProgress:
 class Backfill:
     def __init__(self, *, state: StateDB, client: WebClient, capture: SlackCapture, days: int,
                  page_size: int = PAGE_SIZE) -> None:
-        self._state = state
+        self._ledger = BackfillLedger(state)
         self._client = client
         self._capture = capture
         self._days = days
         self._page_size = page_size
         self._workspace_url = ""  # for permalinks: one auth.test call instead of a getPermalink per message
-        with state.connect() as db:
-            db.executescript(SCHEMA)
+        self._owner = lease_owner()
 
     def start(self, account: str, channel_id: str, *, now: dt.datetime | None = None) -> None:
         """Plan a backfill. An unfinished one for the same account is kept, so it resumes where it stopped."""
         now = now or dt.datetime.now(dt.UTC)
         oldest = f"{(now - dt.timedelta(days=self._days)).timestamp():.6f}"
-        with self._state.transaction() as db:
-            db.execute(
-                "INSERT INTO slack_backfills (channel_id, account, oldest, started_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (channel_id) DO UPDATE SET account = excluded.account, oldest = excluded.oldest, "
-                "cursor = NULL, saved = 0, pages = 0, started_at = excluded.started_at, finished_at = NULL "
-                "WHERE finished_at IS NOT NULL OR account != excluded.account",
-                (channel_id, account, oldest, now.isoformat(timespec="seconds")),
-            )
+        self._ledger.plan(channel_id, account, oldest=oldest, now=now)
 
     def run(self, channel_id: str, on_page: Callable[[BackfillProgress], None] | None = None) -> BackfillProgress:
-        """Store the planned channel's history page by page, from the last checkpoint."""
+        """Store the planned channel's history page by page, from the last checkpoint.
+
+        If another process is reading this channel right now, returns its progress so far without waiting.
+        """
         progress = self.progress(channel_id)
         if progress is None:
             raise LookupError(f"no backfill planned for {channel_id}")
-        account, oldest, cursor = self._plan(channel_id)
-        while not progress.finished:
-            try:
-                self._workspace_url = self._workspace_url or str(self._client.auth_test().get("url") or "")
-                page = self._client.conversations_history(
-                    channel=channel_id, oldest=oldest, limit=self._page_size, cursor=cursor or None
-                )
-                saved = sum(self._store_with_replies(account, channel_id, m) for m in page.get("messages") or [])
-            except SlackApiError as exc:
-                raise BackfillError(_refusal(str(exc.response.get("error") or "unknown error"))) from exc
-            except (SlackClientError, OSError) as exc:
-                raise BackfillError(
-                    f"Could not reach Slack to read the channel's history ({type(exc).__name__}). Everything "
-                    "read so far is stored; link the channel again to resume where it stopped."
-                ) from exc
-            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
-            progress = self._checkpoint(channel_id, cursor, saved)
-            if on_page:
-                on_page(progress)
-        return progress
+        plan = self._ledger.take(channel_id, self._owner, now=dt.datetime.now(dt.UTC))
+        if plan is None:
+            return progress
+        cursor = plan.cursor
+        try:
+            while not progress.finished:
+                page, saved = self._read_page(plan.account, channel_id, plan.oldest, cursor)
+                cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+                if not self._ledger.advance(channel_id, self._owner, cursor=cursor, saved=saved,
+                                            now=dt.datetime.now(dt.UTC)):
+                    break  # our lease ran out and another process took over: it goes on from our checkpoint
+                progress = self._progress_of(channel_id)
+                if on_page:
+                    on_page(progress)
+        finally:
+            self._ledger.release(channel_id, self._owner)
+        return self._progress_of(channel_id)
+
+    def _read_page(self, account: str, channel_id: str, oldest: str, cursor: str | None) -> tuple[Any, int]:
+        try:
+            self._workspace_url = self._workspace_url or str(self._client.auth_test().get("url") or "")
+            page = self._client.conversations_history(
+                channel=channel_id, oldest=oldest, limit=self._page_size, cursor=cursor or None
+            )
+            saved = sum(self._store_with_replies(account, channel_id, m) for m in page.get("messages") or [])
+        except SlackApiError as exc:
+            raise BackfillError(_refusal(str(exc.response.get("error") or "unknown error"))) from exc
+        except (SlackClientError, OSError) as exc:
+            raise BackfillError(
+                f"Could not reach Slack to read the channel's history ({type(exc).__name__}). Everything "
+                "read so far is stored; link the channel again to resume where it stopped."
+            ) from exc
+        return page, saved
 
     def pending(self) -> list[str]:
-        with self._state.connect() as db:
-            rows = db.execute("SELECT channel_id FROM slack_backfills WHERE finished_at IS NULL ORDER BY started_at")
-            return [str(r[0]) for r in rows]
+        return self._ledger.pending()
 
     def resume_all(self) -> None:
         """Finish what a stopped process left; one channel failing does not stop the others."""
         for channel_id in self.pending():
             try:
                 done = self.run(channel_id)
-                log.info("backfill of %s finished: %d messages", channel_id, done.saved)
+                log.info("backfill of %s: %d messages so far (finished: %s)", channel_id, done.saved, done.finished)
             except Exception as exc:  # logged by type only: Slack errors can quote client text
                 log.warning("backfill of %s stopped: %s; it resumes on the next start", channel_id,
                             type(exc).__name__)
 
     def progress(self, channel_id: str) -> BackfillProgress | None:
-        with self._state.connect() as db:
-            row = db.execute(
-                "SELECT account, saved, pages, finished_at FROM slack_backfills WHERE channel_id = ?", (channel_id,)
-            ).fetchone()
-        if row is None:
+        found = self._ledger.checkpoint(channel_id)
+        if found is None:
             return None
-        return BackfillProgress(channel_id, str(row[0]), int(row[1]), int(row[2]), row[3] is not None)
+        return BackfillProgress(channel_id, found.account, found.saved, found.pages, found.finished)
 
-    def _plan(self, channel_id: str) -> tuple[str, str, str | None]:
-        with self._state.connect() as db:
-            row = db.execute(
-                "SELECT account, oldest, cursor FROM slack_backfills WHERE channel_id = ?", (channel_id,)
-            ).fetchone()
-        return str(row[0]), str(row[1]), row[2]
-
-    def _checkpoint(self, channel_id: str, cursor: str, saved: int) -> BackfillProgress:
-        finished = None if cursor else dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self._state.transaction() as db:
-            db.execute(
-                "UPDATE slack_backfills SET cursor = ?, saved = saved + ?, pages = pages + 1, finished_at = ? "
-                "WHERE channel_id = ?",
-                (cursor or None, saved, finished, channel_id),
-            )
+    def _progress_of(self, channel_id: str) -> BackfillProgress:
         progress = self.progress(channel_id)
         assert progress is not None
         return progress

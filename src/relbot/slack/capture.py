@@ -19,7 +19,7 @@ from relbot.ingest.chunking import chunk_items
 from relbot.models import SourceItem, SourceKind
 from relbot.services import Services
 from relbot.slack.directory import Directory
-from relbot.slack.message_index import MessageIndex
+from relbot.store.slack_messages import MessageIndex
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from relbot.slack.backfill import Backfill
 from relbot.slack.capture import SlackCapture
 from relbot.slack.delivery import Delivery
 from relbot.slack.directory import Directory
-from relbot.slack.message_index import MessageIndex
 from relbot.slack.shares import ShareCache
 from relbot.slack.ttl_cache import TTLCache
+from relbot.store.slack_messages import MessageIndex
 
 PENDING_TTL_S = 15 * 60  # a modal left open longer than this must be reopened
 

@@ -1,92 +1,44 @@
-"""SQLite state: account registry, channel links, brief snapshots, processed Slack events.
+"""The state database's core tables: account registry, channel links, brief snapshots, processed Slack events.
 
-One short-lived connection per operation (WAL mode, busy timeout) so several threads and processes
-on one host can share the file safely.
+``StateDB`` is the handle every part of relbot gets; the other tables have their own modules in this package,
+each taking the ``Database`` (``state.db``) they need. SQLite by default, PostgreSQL when
+``RELBOT_DATABASE_URL`` names one; migrated to the newest schema when first opened in a process.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import json
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from relbot.errors import UnknownAccountError
 from relbot.models import Account
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS accounts (
-    name TEXT PRIMARY KEY COLLATE NOCASE,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS channel_links (
-    channel_id TEXT PRIMARY KEY,
-    account TEXT NOT NULL COLLATE NOCASE,
-    linked_by TEXT,
-    linked_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS brief_snapshots (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    account TEXT NOT NULL COLLATE NOCASE,
-    created_at TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS brief_snapshots_account ON brief_snapshots (account, id);
-CREATE TABLE IF NOT EXISTS processed_events (
-    event_id TEXT PRIMARY KEY,
-    seen_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS processed_events_seen ON processed_events (seen_at);
-"""
-
+from relbot.store import migrator
+from relbot.store.database import Database
+from relbot.store.schema import accounts, brief_snapshots, channel_links, processed_events
 
 EVENT_MEMORY = dt.timedelta(days=1)  # how long a Slack event id is remembered for de-duplication
 
 
 class StateDB:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-
-    @contextlib.contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA busy_timeout=30000")
-        try:
-            yield db
-        finally:
-            db.close()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self.connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def __init__(self, target: Database | str | Path) -> None:
+        """``target``: an open Database, a SQLAlchemy URL, or a SQLite file path."""
+        self.db = target if isinstance(target, Database) else Database.open(target)
+        migrator.ensure_current(self.db)
 
     # -- accounts ------------------------------------------------------------------------------
     def upsert_account(self, account: Account) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO accounts (name, data) VALUES (?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET data = excluded.data",
-                (account.name, account.model_dump_json()),
-            )
+        insert = self.db.insert(accounts).values(name=account.name, data=account.model_dump_json())
+        with self.db.write() as conn:
+            conn.execute(insert.on_conflict_do_update(index_elements=["name"], set_={"data": insert.excluded.data}))
 
     def list_accounts(self) -> list[Account]:
-        with self.connect() as db:
-            rows = db.execute("SELECT data FROM accounts ORDER BY name COLLATE NOCASE").fetchall()
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(accounts.c.data).order_by(accounts.c.name)).all()
         return [Account.model_validate_json(row[0]) for row in rows]
 
     def find_account(self, name: str) -> Account | None:
@@ -130,53 +82,47 @@ class StateDB:
 
     # -- channel links -------------------------------------------------------------------------
     def link_channel(self, account: str, channel_id: str, linked_by: str | None = None) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO channel_links (channel_id, account, linked_by, linked_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(channel_id) DO UPDATE SET account = excluded.account, "
-                "linked_by = excluded.linked_by, linked_at = excluded.linked_at",
-                (channel_id, account, linked_by, _now()),
-            )
+        insert = self.db.insert(channel_links).values(
+            channel_id=channel_id, account=account, linked_by=linked_by, linked_at=_now())
+        with self.db.write() as conn:
+            conn.execute(insert.on_conflict_do_update(index_elements=["channel_id"], set_={
+                "account": insert.excluded.account, "linked_by": insert.excluded.linked_by,
+                "linked_at": insert.excluded.linked_at}))
 
     def account_for_channel(self, channel_id: str) -> str | None:
-        with self.connect() as db:
-            row = db.execute("SELECT account FROM channel_links WHERE channel_id = ?", (channel_id,)).fetchone()
-        return str(row[0]) if row else None
+        with self.db.read() as conn:
+            found = conn.scalar(sa.select(channel_links.c.account).where(channel_links.c.channel_id == channel_id))
+        return str(found) if found is not None else None
 
     def channels_for_account(self, account: str) -> list[str]:
-        with self.connect() as db:
-            rows = db.execute("SELECT channel_id FROM channel_links WHERE account = ?", (account,)).fetchall()
-        return [str(r[0]) for r in rows]
+        with self.db.read() as conn:
+            rows = conn.scalars(sa.select(channel_links.c.channel_id).where(channel_links.c.account == account))
+            return [str(r) for r in rows]
 
     # -- brief snapshots -----------------------------------------------------------------------
     def save_snapshot(self, account: str, data: dict[str, Any]) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO brief_snapshots (account, created_at, data) VALUES (?, ?, ?)",
-                (account, _now(), json.dumps(data, default=str)),
-            )
+        with self.db.write() as conn:
+            conn.execute(sa.insert(brief_snapshots).values(
+                account=account, created_at=_now(), data=json.dumps(data, default=str)))
 
     def latest_snapshot(self, account: str) -> tuple[str, dict[str, Any]] | None:
-        with self.connect() as db:
-            row = db.execute(
-                "SELECT created_at, data FROM brief_snapshots WHERE account = ? ORDER BY id DESC LIMIT 1",
-                (account,),
-            ).fetchone()
+        query = (sa.select(brief_snapshots.c.created_at, brief_snapshots.c.data)
+                 .where(brief_snapshots.c.account == account).order_by(brief_snapshots.c.id.desc()).limit(1))
+        with self.db.read() as conn:
+            row = conn.execute(query).first()
         return (str(row[0]), json.loads(row[1])) if row else None
 
     # -- Slack event de-duplication ------------------------------------------------------------
     def claim_event(self, event_id: str) -> bool:
         """True the first time an event id is seen; Slack retries of the same event return False."""
         now = dt.datetime.now(dt.UTC)
-        with self.transaction() as db:
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO processed_events (event_id, seen_at) VALUES (?, ?)",
-                (event_id, now.isoformat(timespec="seconds")),
-            )
+        insert = self.db.insert(processed_events).values(event_id=event_id, seen_at=now.isoformat(timespec="seconds"))
+        with self.db.write() as conn:
+            claimed = conn.execute(insert.on_conflict_do_nothing(index_elements=["event_id"])).rowcount == 1
             # Slack stops retrying an event within minutes; a day's ids is ample, and the table stays small.
-            db.execute("DELETE FROM processed_events WHERE seen_at < ?",
-                       ((now - EVENT_MEMORY).isoformat(timespec="seconds"),))
-            return cursor.rowcount == 1
+            conn.execute(sa.delete(processed_events).where(
+                processed_events.c.seen_at < (now - EVENT_MEMORY).isoformat(timespec="seconds")))
+        return claimed
 
 
 def _now() -> str:

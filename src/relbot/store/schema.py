@@ -1,0 +1,124 @@
+"""Every table of the state database, as SQLAlchemy Core metadata: the schema the newest migration builds.
+
+Timestamps are ISO-8601 text in UTC with a fixed format (``2026-11-30T08:00:00+00:00``), so they compare
+correctly as text on both SQLite and PostgreSQL and the files written before migrations existed stay
+readable. Account names compare without regard to case, as they always have (SQLite's NOCASE; on
+PostgreSQL a non-deterministic ICU collation that the first migration creates).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+NOCASE_COLLATION = "relbot_nocase"
+AccountName = sa.Text().with_variant(sa.Text(collation="NOCASE"), "sqlite").with_variant(
+    sa.Text(collation=NOCASE_COLLATION), "postgresql"
+)
+
+metadata = sa.MetaData()
+
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("name", AccountName, primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),  # the Account model as JSON
+)
+
+channel_links = sa.Table(
+    "channel_links", metadata,
+    sa.Column("channel_id", sa.Text, primary_key=True),
+    sa.Column("account", AccountName, nullable=False),
+    sa.Column("linked_by", sa.Text),
+    sa.Column("linked_at", sa.Text, nullable=False),
+)
+
+brief_snapshots = sa.Table(
+    "brief_snapshots", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account", AccountName, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Index("brief_snapshots_account", "account", "id"),
+)
+
+processed_events = sa.Table(
+    "processed_events", metadata,
+    sa.Column("event_id", sa.Text, primary_key=True),
+    sa.Column("seen_at", sa.Text, nullable=False),
+    sa.Index("processed_events_seen", "seen_at"),
+)
+
+digest_subscriptions = sa.Table(
+    "digest_subscriptions", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("day", sa.Integer, sa.CheckConstraint("day BETWEEN 0 AND 6"), nullable=False),
+    sa.Column("at", sa.Text, nullable=False),
+    sa.Column("tz", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.Text),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+digest_deliveries = sa.Table(
+    "digest_deliveries", metadata,
+    sa.Column("recipient", sa.Text, primary_key=True),
+    sa.Column("week", sa.Text, primary_key=True),
+    sa.Column("status", sa.Text, sa.CheckConstraint("status IN ('claimed', 'sent', 'failed', 'skipped')"),
+              nullable=False),
+    sa.Column("token", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("claimed_at", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text),
+    sa.Column("ts", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+digest_stages = sa.Table(
+    "digest_stages", metadata,
+    sa.Column("account", AccountName, primary_key=True),
+    sa.Column("week", sa.Text, primary_key=True),
+    sa.Column("stage", sa.Text, nullable=False),
+    sa.Column("recorded_at", sa.Text, nullable=False),
+)
+
+slack_messages = sa.Table(
+    "slack_messages", metadata,
+    sa.Column("channel_id", sa.Text, primary_key=True),
+    sa.Column("ts", sa.Text, primary_key=True),
+    sa.Column("account", AccountName, nullable=False),
+    sa.Column("saved_at", sa.Text, nullable=False),
+    sa.Column("complete", sa.Integer, nullable=False, server_default="1"),
+)
+
+slack_message_records = sa.Table(
+    "slack_message_records", metadata,
+    sa.Column("channel_id", sa.Text, primary_key=True),
+    sa.Column("ts", sa.Text, primary_key=True),
+    sa.Column("record_id", sa.Text, primary_key=True),
+    sa.Index("slack_message_records_id", "record_id"),
+)
+
+slack_backfills = sa.Table(
+    "slack_backfills", metadata,
+    sa.Column("channel_id", sa.Text, primary_key=True),
+    sa.Column("account", AccountName, nullable=False),
+    sa.Column("oldest", sa.Text, nullable=False),
+    sa.Column("cursor", sa.Text),
+    sa.Column("saved", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("pages", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("started_at", sa.Text, nullable=False),
+    sa.Column("finished_at", sa.Text),
+    # Which process is running it and until when: any replica may resume a backfill, one at a time.
+    sa.Column("lease_owner", sa.Text),
+    sa.Column("lease_until", sa.Text),
+)
+
+# Short-lived state every replica must see: a modal's carried message, the pages a user is about to
+# share, an assistant thread's context, a request signature already used. One row per (kind, key).
+shared_entries = sa.Table(
+    "shared_entries", metadata,
+    sa.Column("kind", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("expires_at", sa.Text, nullable=False),
+    sa.Index("shared_entries_expiry", "expires_at"),
+)
