@@ -8,6 +8,17 @@ PYTHON=${PYTHON:-python3}
 VENV=${RELBOT_VENV:-.venv}
 TORCH_VERSION=2.13.0
 
+# The PostgreSQL server the state-database tests start (tests/support/postgres.py); relbot itself only needs
+# a server when RELBOT_DATABASE_URL names one. Installed from Debian's packages when missing and root.
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && ! command -v pg_ctl >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; }
+  else
+    echo "bootstrap: PostgreSQL binaries not found; the PostgreSQL tests will be skipped (apt install postgresql)" >&2
+  fi
+fi
+
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
