@@ -75,7 +75,7 @@ def _app(services: Services, client: WebClient | None, *, signing_secret: str, v
             "and the network."
         ) from None
     if verify:
-        app.use(ReplayGuard())
+        app.use(ReplayGuard(services.state))
     register_listeners(app, build_runtime(services, client, ack_client))
     app.error(_log_listener_error)
     return app

@@ -3,7 +3,7 @@
 A ``trigger_id`` is good for 3 seconds, and a worker may be queued behind slow drafts, so the ack path
 opens a "checking…" modal at once (one Web API call, with the no-retry client) and the worker replaces it
 by ``external_id`` once access is checked. The message being saved travels in ``private_metadata`` when
-it fits (stateless, any replica can take the submission), else in a short-lived in-process cache.
+it fits, else in the state database for a quarter of an hour: either way any replica can take the submission.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def pack_message(rt: Runtime, body: dict[str, Any]) -> str:
     if len(packed) <= METADATA_LIMIT:
         return packed
     token = secrets.token_urlsafe(12)
-    rt.pending.put(token, data)
+    rt.pending.put(token, json.dumps(data))
     return json.dumps({**data, "x": None, "p": token}, separators=(",", ":"))
 
 
@@ -67,7 +67,7 @@ def unpack_message(rt: Runtime, metadata: str) -> dict[str, Any]:
         cached = rt.pending.get(str(data["p"]))
         if cached is None:
             raise RelbotError(GONE)
-        data = cached
+        data = json.loads(cached)
     if not data.get("c") or not data.get("ts"):
         raise RelbotError(GONE)
     return data

@@ -4,23 +4,26 @@ Bolt's RequestVerification (which runs first) rejects forged, unsigned and stale
 within those 5 minutes a captured request could still be sent again. Slack signs every delivery anew
 (retries included, except possibly an event retried within the same second: events are exempt and
 deduplicated by event id instead), so a repeated signature on a command or an interaction is never Slack's.
+Signatures are remembered in the state database, so a request replayed to another replica is refused too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from relbot.slack.ttl_cache import TTLCache
+from relbot.store.shared_entries import SharedEntries
+from relbot.store.state import StateDB
 
-WINDOW_S = 5 * 60 + 30  # bolt accepts timestamps up to 5 minutes old
+WINDOW = dt.timedelta(minutes=5, seconds=30)  # bolt accepts timestamps up to 5 minutes old
 
 
 class ReplayGuard(Middleware):
-    def __init__(self) -> None:
-        self._seen: TTLCache[bool] = TTLCache(ttl_s=WINDOW_S, max_entries=100_000)
+    def __init__(self, state: StateDB) -> None:
+        self._signatures = SharedEntries(state, "signature", ttl=WINDOW)
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -32,10 +35,8 @@ class ReplayGuard(Middleware):
             # Slack retry sent within the same second would carry the same signature as the original.
             return next()
         signature = _header(req, "x-slack-signature")
-        if signature:
-            if self._seen.get(signature):
-                return BoltResponse(status=401, body='{"error":"replayed request"}')
-            self._seen.put(signature, True)
+        if signature and not self._signatures.first_use(signature):
+            return BoltResponse(status=401, body='{"error":"replayed request"}')
         return next()
 
 

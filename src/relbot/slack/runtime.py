@@ -6,6 +6,7 @@ Listeners receive this object through closures at registration time, never throu
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +19,10 @@ from relbot.slack.capture import SlackCapture
 from relbot.slack.delivery import Delivery
 from relbot.slack.directory import Directory
 from relbot.slack.shares import ShareCache
-from relbot.slack.ttl_cache import TTLCache
+from relbot.store.shared_entries import SharedEntries
 from relbot.store.slack_messages import MessageIndex
 
-PENDING_TTL_S = 15 * 60  # a modal left open longer than this must be reopened
+PENDING_TTL = dt.timedelta(minutes=15)  # a modal left open longer than this must be reopened
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Runtime:
     shares: ShareCache
     capture: SlackCapture
     backfill: Backfill
-    pending: TTLCache[dict[str, Any]]  # message-shortcut payloads too long for a modal's private_metadata
+    pending: SharedEntries  # message-shortcut payloads too long for a modal's private_metadata (JSON)
 
     def first_delivery(self, body: dict[str, Any]) -> bool:
         """False for a Slack retry of an event already handled (X-Slack-Retry-Num with a seen event_id)."""
@@ -52,8 +53,8 @@ def build_runtime(services: Services, client: WebClient, ack_client: WebClient) 
         ack_client=ack_client,
         access=AccessPolicy(state=services.state, directory=directory, admins=services.settings.slack_admins),
         delivery=Delivery(client),
-        shares=ShareCache(),
+        shares=ShareCache(services.state),
         capture=capture,
         backfill=Backfill(state=services.state, client=client, capture=capture, days=services.settings.backfill_days),
-        pending=TTLCache(ttl_s=PENDING_TTL_S, max_entries=256),
+        pending=SharedEntries(services.state, "modal", ttl=PENDING_TTL),
     )

@@ -1,29 +1,29 @@
-""""Share to channel": the button's value, and a short-lived cache of the exact pages the user saw.
+""""Share to channel": the button's value, and the exact pages the user saw, kept for as long as they can share.
 
-The value (≤ 2,000 characters, Slack's limit for a button value) carries a random token for the cache and,
-when it fits, the request needed to re-draft (kind, account, question, as-of date). Sharing posts the cached
-pages, so the channel sees what the user reviewed; after a restart, on another replica or after the TTL it
-re-drafts from the request with the same as-of date instead.
+The value (≤ 2,000 characters, Slack's limit for a button value) carries a random token for the stored pages
+and, when it fits, the request needed to re-draft (kind, account, question, as-of date). Sharing posts the
+stored pages (in the state database, so whichever replica takes the click finds them), so the channel sees
+what the user reviewed; after the TTL it re-drafts from the request with the same as-of date instead.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from relbot.slack.drafts import DraftRequest
 from relbot.slack.paging import Page
-from relbot.slack.ttl_cache import TTLCache
+from relbot.store.shared_entries import SharedEntries
+from relbot.store.state import StateDB
 
 SHARE_ACTION = "relbot_share"
 VALUE_LIMIT = 2_000
-TTL_S = 30 * 60  # as long as the response_url that delivered the private copy stays usable
-MAX_ENTRIES = 512
+TTL = dt.timedelta(minutes=30)  # as long as the response_url that delivered the private copy stays usable
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,18 @@ def share_button(value: str) -> ActionsBlock:
 
 
 class ShareCache:
-    def __init__(self, *, ttl_s: float = TTL_S, clock: Callable[[], float] = time.monotonic) -> None:
-        self._items: TTLCache[tuple[str, list[Page]]] = TTLCache(ttl_s=ttl_s, max_entries=MAX_ENTRIES, clock=clock)
+    def __init__(self, state: StateDB, *, ttl: dt.timedelta = TTL) -> None:
+        self._entries = SharedEntries(state, "share", ttl=ttl)
 
     def put(self, account: str, pages: Sequence[Page]) -> str:
         token = secrets.token_urlsafe(12)
-        self._items.put(token, (account, list(pages)))
+        self._entries.put(token, json.dumps({"account": account, "pages": [asdict(p) for p in pages]}))
         return token
 
     def get(self, token: str) -> tuple[str, list[Page]] | None:
         """(account, pages) while fresh."""
-        return self._items.get(token)
+        stored = self._entries.get(token)
+        if stored is None:
+            return None
+        data = json.loads(stored)
+        return str(data["account"]), [Page(text=p["text"], blocks=p["blocks"]) for p in data["pages"]]

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App, Assistant, SaveThreadContext
 
 from relbot.slack.listeners.assistant import thread_started, user_message
-from relbot.slack.listeners.assistant.context_store import MemoryContextStore
+from relbot.slack.listeners.assistant.context_store import SharedContextStore
 from relbot.slack.runtime import Runtime
 
 
@@ -23,8 +23,8 @@ def remember_context(save_thread_context: SaveThreadContext, payload: dict[str, 
 
 def register(app: App, rt: Runtime) -> None:
     # The built-in context store reads and rewrites thread messages through the Web API on every event;
-    # the context (which channel the user is looking at) is only a hint here, so memory is enough.
-    assistant = Assistant(thread_context_store=MemoryContextStore())
+    # the state database serves every replica without those calls.
+    assistant = Assistant(thread_context_store=SharedContextStore(rt.services.state))
     assistant.thread_started(lazy=[thread_started.runner(rt)])(noop_ack)
     # Saved by a lazy function, so the context lands where user messages are answered (the worker).
     assistant.thread_context_changed(lazy=[remember_context])(noop_ack)
