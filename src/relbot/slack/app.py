@@ -14,7 +14,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk import WebClient
@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackClientError
 
 from relbot.errors import ConfigError
 from relbot.services import Services
+from relbot.slack.failures import GENERIC
 from relbot.slack.listeners import register_listeners
 from relbot.slack.replay import ReplayGuard
 from relbot.slack.runtime import build_runtime
@@ -77,13 +78,22 @@ def _app(services: Services, client: WebClient | None, *, signing_secret: str, v
     if verify:
         app.use(ReplayGuard(services.state))
     register_listeners(app, build_runtime(services, client, ack_client))
-    app.error(_log_listener_error)
+    app.error(_answer_listener_error)
     return app
 
 
-def _log_listener_error(error: Exception, body: dict[str, Any]) -> None:
-    # bolt's default handler logs the exception text, which can quote the user's message.
-    log.info("Slack listener failed: %s (%s)", type(error).__name__, body.get("type", "unknown request"))
+def _answer_listener_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    # bolt's default handler logs the exception text, which can quote the user's message, and answers 500:
+    # Slack shows a failed command for that, and retries an event with the same body, failing again.
+    log.info("Slack listener failed: %s (%s)", type(error).__name__, _kind(body))
+    if isinstance(body.get("command"), str):
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": GENERIC})
+    return BoltResponse(status=200, body="")
+
+
+def _kind(body: dict[str, Any]) -> str:
+    kind = body.get("type")
+    return kind if isinstance(kind, str) and kind.isidentifier() and len(kind) < 64 else "unknown request"
 
 
 class _NoBodies(logging.Filter):
