@@ -8,17 +8,18 @@ import yaml
 
 from relbot.errors import ConfigError
 from relbot.models import Account, IngestReport
+from relbot.resources import bundled_dir
 from relbot.services import Services
 
 
 def default_demo_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "demo"
+    return bundled_dir("demo")
 
 
 def load_demo_accounts(demo_dir: Path) -> list[Account]:
     path = demo_dir / "accounts.yaml"
     if not path.is_file():
-        raise ConfigError(f"The demo workspace is missing ({path}); run relbot from a full checkout.")
+        raise ConfigError(f"The demo workspace is missing ({path}); reinstall relbot from its wheel.")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [Account.model_validate(a) for a in data.get("accounts", [])]
 

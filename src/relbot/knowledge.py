@@ -12,14 +12,15 @@ from pydantic import BaseModel, ConfigDict
 
 from relbot.errors import ConfigError
 from relbot.models import GuidanceSection, Tier
+from relbot.resources import bundled_dir
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _HEADING = re.compile(r"^(#{1,2})\s+(.+?)\s*$", re.M)
 
 
 def default_knowledge_dir() -> Path:
-    # Installed from a checkout: knowledge/ sits at the repository root beside src/.
-    return Path(__file__).resolve().parents[2] / "knowledge"
+    """The bundled playbook (installed package or checkout); RELBOT_KNOWLEDGE_DIR replaces it (Services)."""
+    return bundled_dir("knowledge")
 
 
 class ChecklistItem(BaseModel):

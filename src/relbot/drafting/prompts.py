@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from relbot.errors import ConfigError
 from relbot.models import GuidanceSection
+from relbot.resources import bundled_dir
 
 PROMPT_NAMES = ("brief", "questions", "checklist", "ask", "digest")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -139,8 +140,8 @@ def format_guidance(sections: Iterable[GuidanceSection]) -> str:
 
 
 def default_prompts_dir() -> Path:
-    # Installed from a checkout: prompts/ sits at the repository root beside src/ (like knowledge/).
-    return Path(__file__).resolve().parents[3] / "prompts"
+    """The bundled prompts (installed package or checkout); RELBOT_PROMPTS_DIR replaces them."""
+    return bundled_dir("prompts")
 
 
 def load_prompt(name: str, prompts_dir: Path | None = None) -> PromptTemplate:
