@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     r.add_argument("--budget-words", type=int, default=DEFAULT_BUDGET_WORDS, metavar="N",
                    help=f"retrieved words read per query (default {DEFAULT_BUDGET_WORDS})")
     r.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
-                   help="also score the langchain splitter + Chroma baseline (default on)")
+                   help="also score the langchain splitter + Chroma baseline (default on; needs relbot[eval])")
     r.add_argument("--meetings", type=lambda v: [m.strip() for m in v.split(",") if m.strip()],
                    help="only these meetings, comma-separated (e.g. ES2006a,Bed010)")
     r.add_argument("--json", action="store_true", help="print only a JSON report (with per-query scores)")
@@ -53,6 +53,10 @@ def run_retrieval(args: argparse.Namespace) -> int:
     if args.budget_words <= 0:
         print("relbot: --budget-words must be positive", file=sys.stderr)
         return 2
+    if args.baseline:
+        from relbot.eval.baseline import require_baseline
+
+        require_baseline()  # before any work: a missing 'eval' extra is exit 2 with the pip command
     if not args.qmsum.is_dir():
         print(f"relbot: no such folder: {args.qmsum}", file=sys.stderr)
         return 2

@@ -4,17 +4,31 @@ with the same MiniLM model relbot uses, so only chunking and ranking differ."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
 from relbot.embeddings import Embedder
+from relbot.errors import ConfigError
 from relbot.eval.qmsum import Account
 from relbot.eval.systems import PASSAGES
 
 CHUNK_CHARS = 1000
 OVERLAP_CHARS = 200
+# Not dependencies of relbot itself: the 'eval' extra installs them (langchain-core is a main dependency).
+EXTRA_MODULES = ("langchain_chroma", "langchain_text_splitters")
+
+
+def require_baseline() -> None:
+    """Raise a ConfigError saying how to get the baseline when the 'eval' extra is not installed."""
+    missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ConfigError(
+            f"the langchain baseline needs {' and '.join(missing)}, which the 'eval' extra installs: "
+            "pip install 'relbot[eval]' (or pass --no-baseline to score relbot alone)."
+        )
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -35,6 +49,7 @@ class LangchainBaseline:
     name = "baseline"
 
     def __init__(self, workdir: Path, embedder: Embedder) -> None:
+        require_baseline()
         import chromadb
         from chromadb.config import Settings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
