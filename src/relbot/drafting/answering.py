@@ -126,6 +126,10 @@ def _holding_first(question: str, ranked: list[_Candidate], threshold: float) ->
 def answer(
     account: str, question: str, as_of: dt.date, hits: list[SearchHit], embed: Embed, threshold: float = FOUND_AT
 ) -> Answer:
+    if not hits:  # nothing at all on record (a new account, or nothing dated by as-of): say that, not "no match"
+        return Answer(account=account, as_of=as_of, question=question, found=False,
+                      answer=f"Nothing is on record for {account} as of {as_of.isoformat()} yet: log a note, save "
+                             "a Slack message to it, or ingest its files, then ask again.")
     ranked = _holding_first(question, score_sentences(question, hits, embed, account), threshold)
     if not ranked or ranked[0].score < threshold:
         return Answer(account=account, as_of=as_of, question=question, found=False,

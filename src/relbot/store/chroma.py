@@ -205,8 +205,9 @@ class VectorStore:
             for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         embeddings: Any = got["embeddings"]
-        vectors = np.asarray(embeddings if embeddings is not None and len(embeddings) else [], dtype=np.float32)
-        return records, vectors.reshape(len(records), -1)
+        if not records:  # a new account: no rows, but still vectors of the right width to search against
+            return records, np.zeros((0, self._embedder.dimension), dtype=np.float32)
+        return records, np.asarray(embeddings, dtype=np.float32).reshape(len(records), -1)
 
     @guarded
     def account_record_ids(self, account: str) -> list[str]:
