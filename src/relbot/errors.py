@@ -37,3 +37,11 @@ class DraftingError(RelbotError):
 
 class BackfillError(RelbotError):
     """A channel's history could not be read; what is stored so far stays, and the import can resume."""
+
+
+class StateUnavailableError(RelbotError):
+    """The state database cannot be reached (or stayed locked); nothing was changed."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"relbot's database is not reachable right now ({what}); nothing was changed. "
+                         "Try again in a minute.")

@@ -20,9 +20,9 @@ from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
-from relbot.errors import ConfigError
+from relbot.errors import ConfigError, StateUnavailableError
 from relbot.services import Services
-from relbot.slack.failures import GENERIC
+from relbot.slack.failures import user_message
 from relbot.slack.listeners import register_listeners
 from relbot.slack.replay import ReplayGuard
 from relbot.slack.runtime import build_runtime
@@ -86,8 +86,13 @@ def _answer_listener_error(error: Exception, body: dict[str, Any]) -> BoltRespon
     # bolt's default handler logs the exception text, which can quote the user's message, and answers 500:
     # Slack shows a failed command for that, and retries an event with the same body, failing again.
     log.info("Slack listener failed: %s (%s)", type(error).__name__, _kind(body))
+    if isinstance(error, StateUnavailableError) and body.get("type") == "event_callback":
+        # Nothing was recorded, not even the event id: a 503 makes Slack deliver it again, by when the
+        # database may be back. (Only signed, well-formed requests get this far.)
+        return BoltResponse(status=503, body="")
     if isinstance(body.get("command"), str):
-        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": GENERIC})
+        return BoltResponse(status=200, body={"response_type": "ephemeral",
+                                              "text": user_message(error, where="command ack")})
     return BoltResponse(status=200, body="")
 
 

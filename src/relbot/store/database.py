@@ -21,19 +21,11 @@ from sqlalchemy import event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 
-from relbot.errors import ConfigError, RelbotError
+from relbot.errors import ConfigError, StateUnavailableError
 
 log = logging.getLogger(__name__)
 SQLITE_BUSY_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 5
-
-
-class StateUnavailableError(RelbotError):
-    """The state database cannot be reached (or stayed locked); nothing was changed."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"relbot's database is not reachable right now ({what}); nothing was changed. "
-                         "Try again in a minute.")
 
 
 class Database:
