@@ -69,7 +69,8 @@ def test_a_replayed_request_is_rejected(relbot: Relbot) -> None:
 def test_health_endpoint_and_unknown_paths(relbot: Relbot) -> None:
     ok = relbot.sender.request("GET", "/healthz")
     assert (ok.status, ok.json()) == (200, {"ok": True})
-    assert relbot.sender.request("GET", "/slack/events").status == 404
+    assert relbot.sender.request("GET", "/slack/events").status == 405  # the path exists: POST only
+    assert relbot.sender.request("GET", "/nowhere").status == 404
     # Declared size alone decides: the body is refused before it is read.
     huge = relbot.sender.request("POST", "/slack/events", "x", {"Content-Length": "2000000"})
     assert huge.status == 413

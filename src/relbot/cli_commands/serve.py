@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
-from typing import TYPE_CHECKING, Any
+import time
+from typing import Any
 
 from relbot.cli_support import services
 from relbot.errors import ConfigError
 
-if TYPE_CHECKING:
-    from relbot.services import Services
-
-log = logging.getLogger("relbot")
+STOP_TIMEOUT_S = 25.0  # within the 30 s a process manager (Kubernetes, systemd's 90 s) gives before SIGKILL
 
 
 def register(sub: Any) -> None:
@@ -27,13 +24,19 @@ def register(sub: Any) -> None:
     p.add_argument("--workers", type=int, default=8, help="concurrent drafts and ingests (default 8)")
     p.add_argument("--inline", action="store_true",
                    help="draft in this process instead of a worker process (simpler; acks slow down while drafting)")
+    p.add_argument("--http-threads", type=int, default=8, help="HTTP requests handled at once (default 8)")
+    p.add_argument("--connection-limit", type=int, default=256, help="open HTTP connections at most (default 256)")
+    p.add_argument("--idle-timeout", type=int, default=65,
+                   help="seconds before an idle (keep-alive) HTTP connection is closed (default 65)")
+    p.add_argument("--stop-timeout", type=float, default=STOP_TIMEOUT_S,
+                   help="seconds a SIGTERM may take: in-flight requests, then queued drafts (default 25)")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from relbot.slack.app import build_app
-    from relbot.slack.server import serve_http, serve_socket
-    from relbot.slack.worker import DraftWorker
+    import logging
+
+    from relbot.slack.front import start_front
 
     svc = services()
     # A server reports what it does; the CLI's default (warnings only) suits one-shot commands.
@@ -41,40 +44,53 @@ def run(args: argparse.Namespace) -> int:
     app_token = svc.settings.slack_app_token
     if args.socket and app_token is None:
         raise ConfigError("SLACK_APP_TOKEN (xapp-…) is needed for Socket Mode; or run `relbot serve --http`.")
-    worker = None if args.inline else DraftWorker(svc.settings, threads=max(1, args.workers))
-    app = build_app(svc, workers=max(1, args.workers), socket_mode=args.socket,
-                    lazy_runner=worker.runner() if worker else None)
-    if worker:
-        worker.start()  # it loads the store and the model now, so the first user's draft does not pay for it
-    else:  # the worker resumes unfinished channel backfills itself; inline, this process does
-        from relbot.slack.backfill import build_backfill, resume_in_background
+    if args.socket and app_token is not None:
+        front = start_front(svc, workers=args.workers, inline=args.inline, socket_mode=True)
+        signal.signal(signal.SIGTERM, _exit_now)  # unwinds like Ctrl-C, through the finally below
+        try:
+            from relbot.slack.server import serve_socket
 
-        resume_in_background(build_backfill(svc, app.client))
-    scheduler = _start_digest_scheduler(svc, app) if svc.settings.scheduler_enabled else None
-    # SIGTERM (a process manager stopping relbot) unwinds like Ctrl-C, so the worker is stopped too.
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    try:
-        if args.socket and app_token is not None:
             print("relbot: connected to Slack over Socket Mode; Ctrl-C stops.", file=sys.stderr)
-            serve_socket(app, app_token=app_token.get_secret_value())
-        else:
-            serve_http(app, host=args.host, port=args.port, on_ready=lambda url: print(
-                f"relbot: serving Slack requests at {url}; Ctrl-C stops.", file=sys.stderr))
+            serve_socket(front.app, app_token=app_token.get_secret_value())
+        finally:
+            front.stop(timeout_s=args.stop_timeout)
+        return 0
+    return _serve_http(args, svc)
+
+
+def _serve_http(args: argparse.Namespace, svc: Any) -> int:
+    from relbot.slack.front import start_front
+    from relbot.slack.server import Limits, make_http_server, serve_http
+
+    limits = Limits(threads=max(1, args.http_threads), connection_limit=max(1, args.connection_limit),
+                    channel_timeout_s=max(1, args.idle_timeout), drain_s=min(Limits.drain_s, args.stop_timeout))
+    secret = svc.settings.slack_signing_secret
+    front = start_front(svc, workers=args.workers, inline=args.inline)
+    server = make_http_server(front.app, args.host, args.port, limits=limits,
+                              signing_secret=secret.get_secret_value() if secret else "")
+
+    signalled: list[float] = []
+
+    def graceful(signum: int, frame: Any) -> None:
+        # The first SIGTERM / Ctrl-C stops gracefully; a second one means "now".
+        signalled.append(time.monotonic())
+        signal.signal(signal.SIGTERM, _exit_now)
+        signal.signal(signal.SIGINT, _exit_now)
+        print("relbot: stopping: finishing in-flight requests, then queued drafts.", file=sys.stderr)
+        server.stop()
+
+    signal.signal(signal.SIGTERM, graceful)
+    signal.signal(signal.SIGINT, graceful)
+    try:
+        serve_http(server, on_ready=lambda url: print(
+            f"relbot: serving Slack requests at {url}; Ctrl-C or SIGTERM stops.", file=sys.stderr))
     finally:
-        if scheduler:
-            scheduler.shutdown(wait=False)
-        if worker:
-            worker.stop()
+        # The stop budget counts from the signal: the HTTP drain has used part of it.
+        spent = time.monotonic() - signalled[0] if signalled else 0.0
+        front.stop(timeout_s=max(1.0, args.stop_timeout - spent))
+    print("relbot: stopped.", file=sys.stderr)
     return 0
 
 
-def _start_digest_scheduler(svc: Services, app: Any) -> Any:
-    """Run on one replica (or all: the delivery ledger keeps each digest exactly-once), or use cron instead."""
-    from relbot.digest.scheduler import start_scheduler
-
-    print("relbot: weekly digest scheduler on (RELBOT_SCHEDULER).", file=sys.stderr)
-    return start_scheduler(svc, app.client)
-
-
-def _exit_on_sigterm(signum: int, frame: Any) -> None:
+def _exit_now(signum: int, frame: Any) -> None:
     raise SystemExit(0)

@@ -10,9 +10,10 @@ Bolt parses the body before it verifies the signature, so unsigned garbage used 
 4. hands the same bytes to bolt's ``SlackRequestHandler``, which verifies the signature again (bolt's own
    check stays on) and runs the middleware (ReplayGuard) and listeners.
 
-Anything bolt still raises, or a 5xx it returns, becomes a 400: the request was signed, so it came from
-Slack, and a 5xx would only make Slack retry the same body. The request's kind is left in the environ
-(``KIND_KEY``) for the access log.
+Anything bolt still raises, or bolt's default 500 (an exception it caught), becomes a 400: the request was
+signed, so it came from Slack, and a 500 would only make Slack retry the same body. A deliberate 503 from
+the app's error handler (the state database is down: "deliver this event again later") passes through.
+The request's kind is left in the environ (``KIND_KEY``) for the access log.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class SlackGate:
         except Exception as exc:  # the last line of defence: a signed request never gets a 5xx
             log.info("Slack request not handled: %s (%s)", type(exc).__name__, environ.get(KIND_KEY))
             return reply(start_response, "400 Bad Request", "request could not be handled")
-        if status.startswith("5"):
+        if status.startswith("500"):
             log.info("bolt answered %s; sent 400 instead (%s)", status[:3], environ.get(KIND_KEY))
             return reply(start_response, "400 Bad Request", "request could not be handled")
         start_response(status, headers)

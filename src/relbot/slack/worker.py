@@ -13,12 +13,15 @@ requests the front has already verified.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from multiprocessing.context import SpawnProcess
 from queue import Empty
 from typing import TYPE_CHECKING, Any
@@ -35,6 +38,14 @@ log = logging.getLogger(__name__)
 Job = tuple[dict[str, Any], str, dict[str, Any]]  # (request body, lazy function name, headers)
 NICENESS = 10  # background work: under contention the front's acks get ~90% of the CPU
 STOP_TIMEOUT_S = 10.0
+KILL_GRACE_S = 2.0  # past its stop deadline the worker gets this long to exit before it is terminated
+
+
+@dataclass(frozen=True)
+class Stop:
+    """The last item on the queue: finish queued jobs for at most ``seconds``, then drop the rest and exit."""
+
+    seconds: float
 WATCHDOG_INTERVAL_S = 1.0  # how soon a worker that died is replaced
 
 
@@ -90,17 +101,18 @@ class DraftWorker:
         while not self._stopping.wait(WATCHDOG_INTERVAL_S):
             self.start()
 
-    def stop(self, *, drain: bool = True) -> None:
-        """``drain``: finish the queued jobs first (a clean shutdown); otherwise stop now."""
+    def stop(self, *, drain: bool = True, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """``drain``: finish the queued jobs within ``timeout_s`` (a clean shutdown); otherwise stop now."""
         self._stopping.set()
         with self._lock:
             process, self._process = self._process, None
         if process is None:
             return
         if drain:
-            self._queue.put(None)
-            process.join(STOP_TIMEOUT_S)
+            self._queue.put(Stop(max(0.0, timeout_s)))
+            process.join(max(0.0, timeout_s) + KILL_GRACE_S)
         if process.is_alive():
+            log.warning("The draft worker did not stop in time; terminating it.")
             process.terminate()
             process.join(STOP_TIMEOUT_S)
 
@@ -139,15 +151,34 @@ def worker_main(settings: Settings, queue: Any, threads: int, level: int) -> Non
 
     resume_in_background(build_backfill(services, app.client))
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="relbot-draft")
+    pending: dict[Future[None], None] = {}  # an ordered set of the jobs not finished yet
     parent = multiprocessing.parent_process()
     while parent is None or parent.is_alive():  # a killed front must not leave an orphan behind
         try:
             job = queue.get(timeout=1.0)
         except Empty:
             continue
-        if job is None:
+        if isinstance(job, Stop):
+            _finish(pool, pending, deadline=time.monotonic() + job.seconds)
+            return
+        future = pool.submit(_dispatch, app, job)
+        pending[future] = None
+        future.add_done_callback(lambda done: pending.pop(done, None))
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _finish(pool: ThreadPoolExecutor, pending: dict[Future[None], None], *, deadline: float) -> None:
+    """Run queued jobs until ``deadline``; then drop the ones not started (running ones end on their own)."""
+    for future in list(pending):
+        left = deadline - time.monotonic()
+        if left <= 0:
             break
-        pool.submit(_dispatch, app, job)
+        with contextlib.suppress(Exception):  # _dispatch logs its own failures; a timeout just ends the wait
+            future.result(timeout=left)
+    dropped = sum(1 for future in list(pending) if future.cancel())
+    if dropped:
+        log.warning("Stopping: %d queued draft(s) were not started and are dropped; their users can ask again.",
+                    dropped)
     pool.shutdown(wait=True)
 
 
