@@ -35,6 +35,9 @@ class Database:
         self.engine = engine
         self.url = engine.url
         self.dialect = engine.dialect.name
+        # SQLite has one writer at a time. Threads of one process queue here instead of in SQLite's busy
+        # handler, whose sleeps (up to 100 ms a try) gave 8 contending threads a 105 ms p99 per claim.
+        self._writer = _writer_lock(engine) if self.dialect == "sqlite" else contextlib.nullcontext()
 
     @classmethod
     def open(cls, target: str | Path) -> Database:
@@ -54,7 +57,7 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction, committed on exit, rolled back on error."""
-        with self._translated(), self.engine.connect() as conn:
+        with self._translated(), self._writer, self.engine.connect() as conn:
             conn = conn.execution_options(relbot_write=True)
             with conn.begin():
                 yield conn
@@ -90,6 +93,12 @@ def _reason(error: exc.DBAPIError) -> str:
 _ROWCOUNTS = {"preserve_rowcount": True}
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+_writer_locks: dict[int, threading.Lock] = {}
+
+
+def _writer_lock(engine: Engine) -> threading.Lock:
+    with _engines_lock:
+        return _writer_locks.setdefault(id(engine), threading.Lock())
 
 
 def _engine_for(target: str | Path) -> Engine:
@@ -129,6 +138,9 @@ def _sqlite_engine(path: Path) -> Engine:
         dbapi_connection.isolation_level = None  # relbot emits BEGIN itself (below), pysqlite must not
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL's recommended durability: a commit survives a crash of relbot, the last ones may not survive a
+        # power cut (the ledger's sender then finds its own earlier post in the DM and does not repeat it).
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.close()
 

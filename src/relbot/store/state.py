@@ -22,6 +22,7 @@ from relbot.store.database import Database
 from relbot.store.schema import accounts, brief_snapshots, channel_links, processed_events
 
 EVENT_MEMORY = dt.timedelta(days=1)  # how long a Slack event id is remembered for de-duplication
+PRUNE_EVERY = dt.timedelta(minutes=1)  # forgetting old ids need not cost every event a second statement
 
 
 class StateDB:
@@ -29,6 +30,7 @@ class StateDB:
         """``target``: an open Database, a SQLAlchemy URL, or a SQLite file path."""
         self.db = target if isinstance(target, Database) else Database.open(target)
         migrator.ensure_current(self.db)
+        self._pruned_at: dt.datetime | None = None
 
     # -- accounts ------------------------------------------------------------------------------
     def upsert_account(self, account: Account) -> None:
@@ -117,11 +119,14 @@ class StateDB:
         """True the first time an event id is seen; Slack retries of the same event return False."""
         now = dt.datetime.now(dt.UTC)
         insert = self.db.insert(processed_events).values(event_id=event_id, seen_at=now.isoformat(timespec="seconds"))
+        prune = self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY
+        if prune:
+            self._pruned_at = now
         with self.db.write() as conn:
             claimed = conn.execute(insert.on_conflict_do_nothing(index_elements=["event_id"])).rowcount == 1
-            # Slack stops retrying an event within minutes; a day's ids is ample, and the table stays small.
-            conn.execute(sa.delete(processed_events).where(
-                processed_events.c.seen_at < (now - EVENT_MEMORY).isoformat(timespec="seconds")))
+            if prune:  # Slack stops retrying an event within minutes; a day's ids is ample, the table stays small
+                conn.execute(sa.delete(processed_events).where(
+                    processed_events.c.seen_at < (now - EVENT_MEMORY).isoformat(timespec="seconds")))
         return claimed
 
 
