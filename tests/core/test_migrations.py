@@ -127,3 +127,22 @@ def test_an_unreachable_or_unsupported_database_is_a_clear_message(tmp_path: Pat
     _, err = other.communicate(timeout=60)
     assert other.returncode == 2 and "'mysql' is not supported" in err
 
+
+
+def test_db_copy_moves_a_state_file_into_postgresql_once(postgres, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = _round_one_file(tmp_path)
+    url = postgres.create_database()
+    env = {**os.environ, "RELBOT_DATA_DIR": str(tmp_path / "data"), "RELBOT_DATABASE_URL": url}
+    done = _cli(env, "db", "copy", str(source))
+    out, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    assert "2 accounts" in out and "2 brief_snapshots" in out
+    state = StateDB(url)
+    assert state.resolve_account("lumen").name == "Lumen Health"
+    assert deliveries.entry(state, "U0SAM01", "2026-W49") is not None
+    state.save_snapshot("Lumen Health", {"as_of": "2026-12-01"})  # the id sequence continues after the copied ids
+    snapshot = state.latest_snapshot("Lumen Health")
+    assert snapshot is not None and snapshot[1]["as_of"] == "2026-12-01"
+    again = _cli(env, "db", "copy", str(source))
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 2 and "already holds relbot data" in err  # never merged twice

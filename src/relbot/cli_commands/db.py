@@ -1,4 +1,5 @@
-"""`relbot db migrate` / `relbot db status [--json]`: the state database's schema version, for operators.
+"""`relbot db migrate` / `relbot db status [--json]` / `relbot db copy SQLITE_FILE`: the state database, for
+operators.
 
 relbot migrates on its own when a process first opens the database; these let an operator do it ahead of a
 rolling deploy, and see where a database stands.
@@ -8,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from relbot.cli_support import print_json
 from relbot.config import load_settings
+from relbot.errors import RelbotError
 from relbot.store import migrator
+from relbot.store.copy import copy_database
 from relbot.store.database import Database
 
 
@@ -24,6 +28,10 @@ def register(sub: Any) -> None:
     status_parser = actions.add_parser("status", help="current and newest schema version, migrations pending")
     status_parser.add_argument("--json", action="store_true")
     status_parser.set_defaults(handler=status)
+    copy_parser = actions.add_parser(
+        "copy", help="copy a SQLite state file into the database RELBOT_DATABASE_URL names (which must be empty)")
+    copy_parser.add_argument("source", type=Path, help="e.g. /srv/relbot-data/state.sqlite3")
+    copy_parser.set_defaults(handler=copy)
 
 
 def _database() -> Database:
@@ -57,4 +65,16 @@ def status(args: argparse.Namespace) -> int:
               file=sys.stdout)
     else:
         print("pending:  none")
+    return 0
+
+
+def copy(args: argparse.Namespace) -> int:
+    if not args.source.is_file():
+        raise RelbotError(f"{args.source} is not a file; give the path of a relbot state.sqlite3.")
+    target = _database()
+    if target.dialect == "sqlite":
+        raise RelbotError("Set RELBOT_DATABASE_URL to the database to copy into (e.g. PostgreSQL); it is unset.")
+    copied = copy_database(Database.open(args.source), target)
+    total = sum(copied.values())
+    print(f"Copied {total} row(s) into {target.label}: " + ", ".join(f"{n} {t}" for t, n in copied.items() if n))
     return 0
