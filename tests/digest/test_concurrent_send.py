@@ -1,6 +1,6 @@
-"""Two real `relbot digest --send` processes (two cron hosts) against one state DB and a local Slack Web API:
-each subscriber's digest is posted exactly once. A claim left behind by a killed sender is recovered by the
-next run, again exactly once."""
+"""Two real `relbot digest --send` processes (two cron hosts) against one state DB (a SQLite file, then
+PostgreSQL) and a local Slack Web API: each subscriber's digest is posted exactly once. A claim left behind
+by a killed sender is recovered by the next run, again exactly once."""
 
 from __future__ import annotations
 
@@ -10,18 +10,35 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+from pydantic import SecretStr
+
 from relbot.digest import subscriptions
-from relbot.services import Services
+from relbot.services import Services, build_services
 from relbot.store import deliveries as claims
+from relbot.store.copy import copy_database
+from relbot.store.database import Database
 from tests.digest.conftest import GUEST, NOW
 from tests.digest.fake_dm import DigestSlack
 
 SUBSCRIBERS = ["U0DEMO01", "U0DEMO02", "U0DEMO03", "U0DEMO04", "U0DEMO05", "U0DEMO06", "U0DEMO07", "U0DEMO08"]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def svc(request: pytest.FixtureRequest, demo_services: Services) -> Services:
+    """The demo's services; for PostgreSQL, its state copied into a fresh database that the senders share."""
+    if request.param == "sqlite":
+        return demo_services
+    url = request.getfixturevalue("postgres").create_database()
+    copy_database(Database.open(demo_services.settings.state_db_path), Database.open(url))
+    return build_services(demo_services.settings.model_copy(update={"database_url": SecretStr(url)}))
+
+
 def _sender(svc: Services, slack: DigestSlack, now: str) -> subprocess.Popen[str]:
     env = {**os.environ, "RELBOT_DATA_DIR": str(svc.settings.data_dir), "SLACK_BOT_TOKEN": "xoxb-test",
            "SLACK_API_URL": slack.api_url}
+    if svc.settings.database_url:
+        env["RELBOT_DATABASE_URL"] = svc.settings.database_url.get_secret_value()
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         env.pop(name, None)
     return subprocess.Popen([sys.executable, "-m", "relbot", "digest", "--send", "--now", now, "--json"],
