@@ -21,7 +21,9 @@ log = logging.getLogger("relbot.http")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
 
-def with_access_log(app: WSGIApplication, *, routes: Collection[str]) -> WSGIApplication:
+def with_access_log(app: WSGIApplication, *, routes: Collection[str], quiet: Collection[str] = ()) -> WSGIApplication:
+    """``quiet`` routes (a load balancer's health checks, every few seconds) are logged at DEBUG."""
+
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         status: list[str] = []
@@ -33,11 +35,12 @@ def with_access_log(app: WSGIApplication, *, routes: Collection[str]) -> WSGIApp
         try:
             return app(environ, recording)
         finally:
-            if log.isEnabledFor(logging.INFO):
+            path = environ.get("PATH_INFO", "")
+            level = logging.DEBUG if path in quiet else logging.INFO
+            if log.isEnabledFor(level):
                 method = environ.get("REQUEST_METHOD", "")
-                path = environ.get("PATH_INFO", "")
-                log.info("%s %s %s %.1f ms %s", method if method in METHODS else "OTHER",
-                         path if path in routes else "(other path)", status[0] if status else "-",
-                         (time.perf_counter() - started) * 1000, environ.get(KIND_KEY, "-"))
+                log.log(level, "%s %s %s %.1f ms %s", method if method in METHODS else "OTHER",
+                path if path in routes else "(other path)", status[0] if status else "-",
+                (time.perf_counter() - started) * 1000, environ.get(KIND_KEY, "-"))
 
     return application

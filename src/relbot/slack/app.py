@@ -31,6 +31,7 @@ from relbot.slack.webclient import build_web_client
 WORKERS = 8  # concurrent drafts/ingests; more queue (their acks do not wait)
 ACK_CLIENT_TIMEOUT_S = 2  # a modal must open within the trigger's 3 s, or not at all
 log = logging.getLogger("relbot.slack")
+BOLT_LOGGER = "relbot.slack.bolt"
 
 
 def build_app(
@@ -64,8 +65,11 @@ def _app(services: Services, client: WebClient | None, *, signing_secret: str, v
     ack_client = WebClient(token=client.token, base_url=client.base_url, timeout=ACK_CLIENT_TIMEOUT_S,
                            retry_handlers=[])
     try:
+        # The name is a logger name to bolt: each request it re-configures logging.getLogger(name) from the
+        # base logger. Named "relbot", that reset the level of every relbot logger after the first request
+        # (serve's INFO lines stopped); named after the base logger itself, the re-configuration is a no-op.
         app = App(
-            name="relbot", client=client, signing_secret=signing_secret, process_before_response=True,
+            name=BOLT_LOGGER, client=client, signing_secret=signing_secret, process_before_response=True,
             request_verification_enabled=verify, listener_executor=executor, logger=_bolt_logger(),
         )
     except BoltError:  # auth.test refused the token
@@ -114,7 +118,7 @@ class _NoBodies(logging.Filter):
 
 
 def _bolt_logger() -> logging.Logger:
-    logger = logging.getLogger("relbot.slack.bolt")
+    logger = logging.getLogger(BOLT_LOGGER)
     if not any(isinstance(f, _NoBodies) for f in logger.filters):
         logger.addFilter(_NoBodies())
     return logger

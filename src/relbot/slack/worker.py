@@ -17,6 +17,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 Job = tuple[dict[str, Any], str, dict[str, Any]]  # (request body, lazy function name, headers)
 NICENESS = 10  # background work: under contention the front's acks get ~90% of the CPU
 STOP_TIMEOUT_S = 10.0
-KILL_GRACE_S = 2.0  # past its stop deadline the worker gets this long to exit before it is terminated
+KILL_GRACE_S = 2.0  # past its stop deadline the worker gets this long to exit before it is killed
+TERM_WAIT_S = 30.0  # after a SIGTERM, how long the worker waits for the front's Stop before it stops anyway
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,8 @@ class DraftWorker:
             self._queue.put(Stop(max(0.0, timeout_s)))
             process.join(max(0.0, timeout_s) + KILL_GRACE_S)
         if process.is_alive():
-            log.warning("The draft worker did not stop in time; terminating it.")
-            process.terminate()
+            log.warning("The draft worker did not stop in time; killing it.")
+            process.kill()  # it ignores SIGTERM (see worker_main)
             process.join(STOP_TIMEOUT_S)
 
     def runner(self) -> LazyListenerRunner:
@@ -137,6 +139,13 @@ class ForwardingLazyRunner(LazyListenerRunner):
 
 def worker_main(settings: Settings, queue: Any, threads: int, level: int) -> None:
     """The worker process: one relbot app, dispatching forwarded lazy requests on a thread pool."""
+    # The front decides when this process stops: after its HTTP drain, with a Stop on the queue. A Ctrl-C in a
+    # terminal, or systemd's default KillMode, signals every process of the service at once; dying then would
+    # drop the drafts the front is about to hand over. So SIGINT is ignored and SIGTERM only starts a clock:
+    # with no Stop from the front within TERM_WAIT_S (it has gone without one), the worker stops by itself.
+    terminated: list[float] = []
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: terminated.append(time.monotonic()))
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("relbot").setLevel(level)
     if hasattr(os, "nice"):
@@ -154,6 +163,8 @@ def worker_main(settings: Settings, queue: Any, threads: int, level: int) -> Non
     pending: dict[Future[None], None] = {}  # an ordered set of the jobs not finished yet
     parent = multiprocessing.parent_process()
     while parent is None or parent.is_alive():  # a killed front must not leave an orphan behind
+        if terminated and time.monotonic() - terminated[0] > TERM_WAIT_S:
+            break
         try:
             job = queue.get(timeout=1.0)
         except Empty:

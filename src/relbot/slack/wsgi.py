@@ -46,7 +46,7 @@ def relbot_wsgi(app: App, *, signing_secret: str, max_body: int = MAX_BODY_BYTES
             return _not_allowed(start_response, "POST")
         return reply(start_response, "404 Not Found", "not found")
 
-    return with_access_log(application, routes=(EVENTS_PATH, HEALTH_PATH))
+    return with_access_log(application, routes=(EVENTS_PATH, HEALTH_PATH), quiet=(HEALTH_PATH,))
 
 
 def create_app() -> WSGIApplication:
