@@ -1,7 +1,8 @@
 """Copy a whole state database into another (SQLite file → PostgreSQL when a team moves to replicas).
 
 Both are first brought to the newest schema; the target must be empty, so a copy never merges two
-histories. Rows keep their keys (snapshot ids included), and PostgreSQL's id sequence is moved past them.
+histories. Rows keep their keys (snapshot and feedback ids included), and PostgreSQL's id sequences are moved
+past them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from relbot.errors import RelbotError
 from relbot.store import migrator
 from relbot.store.database import Database
-from relbot.store.schema import brief_snapshots, metadata
+from relbot.store.schema import brief_snapshots, feedback, metadata
 
 BATCH = 1_000
 
@@ -35,7 +36,8 @@ def copy_database(source: Database, target: Database) -> dict[str, int]:
             while batch := [dict(row) for row in rows.fetchmany(BATCH)]:
                 writing.execute(sa.insert(table), batch)
                 copied[table.name] += len(batch)
-        if target.dialect == "postgresql" and copied.get(brief_snapshots.name):
-            writing.execute(sa.text("SELECT setval(pg_get_serial_sequence('brief_snapshots', 'id'), "
-                                    "(SELECT max(id) FROM brief_snapshots))"))
+        for numbered in (brief_snapshots.name, feedback.name):  # tables whose ids come from a sequence
+            if target.dialect == "postgresql" and copied.get(numbered):
+                writing.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{numbered}', 'id'), "
+                                        f"(SELECT max(id) FROM {numbered}))"))
     return copied

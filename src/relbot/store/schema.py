@@ -87,6 +87,7 @@ slack_messages = sa.Table(
     sa.Column("account", AccountName, nullable=False),
     sa.Column("saved_at", sa.Text, nullable=False),
     sa.Column("complete", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("saver", sa.Text),  # the process saving it while incomplete (host:pid:…)
 )
 
 slack_message_records = sa.Table(
@@ -121,4 +122,25 @@ shared_entries = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("expires_at", sa.Text, nullable=False),
     sa.Index("shared_entries_expiry", "expires_at"),
+)
+
+# One row per (user, rated message): a thumbs up/down on a draft, with what the draft was and the reason given.
+# ``target`` names the rated message ("C…/ts"), or the draft itself when Slack did not say which message it was.
+feedback = sa.Table(
+    "feedback", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("rated_at", sa.Text, nullable=False),
+    sa.Column("rating", sa.Text, sa.CheckConstraint("rating IN ('up', 'down')"), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),  # brief, questions, checklist, answer, digest
+    sa.Column("account", AccountName),
+    sa.Column("as_of", sa.Text, nullable=False),
+    sa.Column("llm", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text),  # client text: never logged
+    sa.Column("channel_id", sa.Text),
+    sa.Column("ts", sa.Text),
+    sa.UniqueConstraint("user_id", "target", name="feedback_one_per_message"),
+    sa.Index("feedback_rated_at", "rated_at"),
 )
