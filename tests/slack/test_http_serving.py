@@ -176,3 +176,21 @@ def test_an_exception_inside_bolt_is_a_400_never_a_500() -> None:
                    "HTTP_X_SLACK_SIGNATURE": signature}
         gate(environ, lambda status, headers, exc_info=None: seen.append(status))  # type: ignore[arg-type,misc]
     assert seen == ["400 Bad Request", "400 Bad Request"]
+
+
+def test_a_second_sigterm_stops_at_once_dropping_the_queue(
+    serve: tuple[subprocess.Popen[str], SlackSender], fake_slack: FakeSlack
+) -> None:
+    proc, sender = serve
+    assert _brief(sender, fake_slack, "warm").status == 200
+    fake_slack.wait_for("response_url", timeout=START_S)
+    fake_slack.delays["response_url"] = 2.0  # every draft now takes 2 s to deliver: 20 of them would take 10 s+
+    assert all(_brief(sender, fake_slack, f"slow{i}").status == 200 for i in range(20))
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(1.0)
+    stopped_at = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and time.monotonic() - stopped_at < 8, output
+    assert "relbot: stopped." in output and "Traceback" not in output
+    assert len(fake_slack.calls_to("response_url")) < 21, "the queue was dropped, not drained"

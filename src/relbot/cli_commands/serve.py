@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _serve_http(args: argparse.Namespace, svc: Any) -> int:
     from relbot.slack.front import start_front
+    from relbot.slack.log_writer import write_logs_in_background
     from relbot.slack.server import Limits, make_http_server, serve_http
 
     limits = Limits(threads=max(1, args.http_threads), connection_limit=max(1, args.connection_limit),
@@ -69,25 +70,30 @@ def _serve_http(args: argparse.Namespace, svc: Any) -> int:
     server = make_http_server(front.app, args.host, args.port, limits=limits,
                               signing_secret=secret.get_secret_value() if secret else "")
 
-    signalled: list[float] = []
+    signalled: list[float] = []  # when each SIGTERM / Ctrl-C arrived
 
-    def graceful(signum: int, frame: Any) -> None:
-        # The first SIGTERM / Ctrl-C stops gracefully; a second one means "now".
+    def on_signal(signum: int, frame: Any) -> None:
         signalled.append(time.monotonic())
-        signal.signal(signal.SIGTERM, _exit_now)
-        signal.signal(signal.SIGINT, _exit_now)
-        print("relbot: stopping: finishing in-flight requests, then queued drafts.", file=sys.stderr)
-        server.stop()
+        if len(signalled) == 1:
+            print("relbot: stopping: finishing in-flight requests, then queued drafts.", file=sys.stderr)
+            server.stop()
+        else:  # a second one means "now": queued drafts are dropped, running ones get the worker's kill grace
+            raise SystemExit(0)
 
-    signal.signal(signal.SIGTERM, graceful)
-    signal.signal(signal.SIGINT, graceful)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    logs = write_logs_in_background()  # one access-log line per request: written off the request threads
     try:
         serve_http(server, on_ready=lambda url: print(
             f"relbot: serving Slack requests at {url}; Ctrl-C or SIGTERM stops.", file=sys.stderr))
     finally:
-        # The stop budget counts from the signal: the HTTP drain has used part of it.
-        spent = time.monotonic() - signalled[0] if signalled else 0.0
-        front.stop(timeout_s=max(1.0, args.stop_timeout - spent))
+        # The stop budget counts from the first signal: the HTTP drain has used part of it.
+        left = args.stop_timeout - (time.monotonic() - signalled[0]) if signalled else args.stop_timeout
+        try:
+            front.stop(timeout_s=0.0 if len(signalled) > 1 else max(1.0, left))
+        except SystemExit:  # the second signal arrived while the worker was draining
+            front.stop(timeout_s=0.0)
+        logs.stop()
     print("relbot: stopped.", file=sys.stderr)
     return 0
 

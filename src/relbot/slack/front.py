@@ -28,8 +28,10 @@ class Front:
     scheduler: Any | None  # apscheduler's BackgroundScheduler, imported lazily
 
     def stop(self, *, timeout_s: float) -> None:
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+        """Safe to call again (a second signal during the first stop): the worker is then killed sooner."""
+        scheduler, self.scheduler = self.scheduler, None
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         if self.worker is not None:
             self.worker.stop(drain=True, timeout_s=timeout_s)
 
