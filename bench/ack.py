@@ -9,6 +9,11 @@ command listener that only acks, same WSGI server, same bolt settings) is the fl
 
     .venv/bin/python -m bench.ack                      # builds the demo workspace into a temp dir first
     .venv/bin/python -m bench.ack --data-dir DIR       # reuse a data dir that holds the demo already
+    .venv/bin/python -m bench.ack --server gunicorn    # both apps under gunicorn's gthread worker instead
+
+Servers (both apps always run on the same one):
+  waitress  `relbot serve --http` (waitress, in process) vs the bare app on the same waitress settings
+  gunicorn  `gunicorn -k gthread -w 1 --threads 8` serving `relbot.slack.wsgi:create_app()` vs the bare app
 
 Prints JSON: p50/p99 per app in ms, the p99 ratio, and how many drafts relbot delivered meanwhile.
 Target: relbot's p99 ≤ 1.5× the bare app's and under 300 ms.
@@ -51,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=150, help="requests per client")
     parser.add_argument("--warmup", type=int, default=40, help="requests before measuring")
     parser.add_argument("--workers", type=int, default=8, help="relbot's draft threads")
+    parser.add_argument("--server", choices=SERVERS, default="waitress", help="the HTTP server both apps run on")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--load", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--response-url", help=argparse.SUPPRESS)
@@ -70,14 +76,14 @@ def _orchestrate(args: argparse.Namespace) -> int:
         fake.add_channel("C0BENCH01", "bench")
         env = _environment(Path(tmp), args, fake.api_url)
         bare_port = _free_port()
-        with _process([sys.executable, "-m", "bench.ack", "--serve-bare", str(bare_port)], env):
+        with _process(_bare_command(args.server, bare_port), env):
             bare = _measure(bare_port, fake, args)
         port = _free_port()
-        serve = ["-m", "relbot", "serve", "--http", "--port", str(port), "--workers", str(args.workers)]
-        with _process([sys.executable, *serve], env):
+        with _process(_relbot_command(args.server, port, args.workers), env):
             relbot = _measure(port, fake, args, drafting=True)
     summary = {
-        "clients": args.clients, "requests_per_app": args.clients * args.requests, "draft_threads": args.workers,
+        "server": args.server, "clients": args.clients, "requests_per_app": args.clients * args.requests,
+        "draft_threads": args.workers,
         "cpus": os.cpu_count(), "load_average_1m_at_end": round(os.getloadavg()[0], 2), "bare": bare, "relbot": relbot,
         "p99_ratio": round(relbot["p99_ms"] / bare["p99_ms"], 2),
         "target": "relbot p99 <= 1.5x bare and < 300 ms",
@@ -85,6 +91,23 @@ def _orchestrate(args: argparse.Namespace) -> int:
     }
     print(json.dumps(summary, indent=2))
     return 0 if summary["met"] else 1
+
+
+SERVERS = ("waitress", "gunicorn")
+GUNICORN = ["-m", "gunicorn", "-k", "gthread", "-w", "1", "--threads", "8", "--keep-alive", "65",
+            "--graceful-timeout", "25", "--log-level", "warning"]
+
+
+def _bare_command(server: str, port: int) -> list[str]:
+    if server == "gunicorn":
+        return [sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "bench.ack:bare_wsgi()"]
+    return [sys.executable, "-m", "bench.ack", "--serve-bare", str(port)]
+
+
+def _relbot_command(server: str, port: int, workers: int) -> list[str]:
+    if server == "gunicorn":  # the factory's draft worker has relbot's default 8 threads
+        return [sys.executable, *GUNICORN, "-b", f"127.0.0.1:{port}", "relbot.slack.wsgi:create_app()"]
+    return [sys.executable, "-m", "relbot", "serve", "--http", "--port", str(port), "--workers", str(workers)]
 
 
 def _environment(tmp: Path, args: argparse.Namespace, api_url: str) -> dict[str, str]:
@@ -130,7 +153,8 @@ class _process:
     """A child process for the duration of a ``with`` block."""
 
     def __init__(self, cmd: list[str], env: dict[str, str]) -> None:
-        self._proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        quiet = None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL  # BENCH_VERBOSE=1: see their logs
+        self._proc = subprocess.Popen(cmd, env=env, stdout=quiet, stderr=quiet)
 
     def __enter__(self) -> subprocess.Popen[bytes]:
         return self._proc
@@ -159,11 +183,11 @@ def _free_port() -> int:
 
 
 # -- the bare app (its own process) --------------------------------------------------------------------
-def _serve_bare(port: int) -> int:
+def bare_wsgi() -> Any:
+    """A bolt app with one `/relbot` listener that only acks, on bolt's own WSGI adapter (plus /healthz)."""
     from slack_bolt import Ack, App
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
-
-    from relbot.slack.server import serve_http
 
     app = App(signing_secret=SECRET, process_before_response=True,
               client=WebClient(token=TOKEN, base_url=os.environ["SLACK_API_URL"]))
@@ -172,7 +196,22 @@ def _serve_bare(port: int) -> int:
     def ack_only(ack: Ack) -> None:
         ack()
 
-    serve_http(app, host="127.0.0.1", port=port)
+    handler = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ: Any, start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+            return [b"ok"]
+        return handler(environ, start_response)
+
+    return application
+
+
+def _serve_bare(port: int) -> int:
+    """The bare app on the same waitress server and limits as `relbot serve --http`."""
+    from relbot.slack.server import HttpServer
+
+    HttpServer(bare_wsgi(), host="127.0.0.1", port=port).serve_forever()
     return 0
 
 
