@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from relbot.store.backfills import LEASE, BackfillLedger, lease_owner
+from relbot.store.backfills import LEASE, BackfillLedger
+from relbot.store.holders import lease_owner
 from relbot.store.state import StateDB
 
 

@@ -70,14 +70,6 @@ def test_a_channel_relbot_is_not_in_is_linked_and_the_user_told_to_invite(relbot
     assert relbot.fake.calls_to("conversations.history") == []
 
 
-def test_an_abandoned_claim_is_taken_again(tmp_path: Path) -> None:
-    index = MessageIndex(StateDB(tmp_path / "state.sqlite3"))
-    assert index.claim("C1", "1.0", "Acme")
-    assert index.claim("C1", "1.0", "Acme")  # the first save died before its records were set
-    index.set_records("C1", "1.0", ["r1"])
-    assert not index.claim("C1", "1.0", "Acme")
-
-
 # -- crash safety ------------------------------------------------------------------------------------------
 CHANNEL = "C0BACKFIL"
 MESSAGES = 500

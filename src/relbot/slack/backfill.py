@@ -24,7 +24,8 @@ from relbot.errors import BackfillError
 from relbot.services import Services
 from relbot.slack.capture import SlackCapture, is_new_message, permalink
 from relbot.slack.directory import Directory
-from relbot.store.backfills import BackfillLedger, lease_owner
+from relbot.store.backfills import BackfillLedger
+from relbot.store.holders import lease_owner
 from relbot.store.slack_messages import MessageIndex
 from relbot.store.state import StateDB
 

@@ -9,13 +9,11 @@ same host takes it over at once, since it can see that the holder (``host:pid:â€
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from relbot.store.holders import holder_is_gone
 from relbot.store.schema import slack_backfills as table
 from relbot.store.state import StateDB
 
@@ -31,25 +29,6 @@ class Checkpoint:
     saved: int  # messages stored so far (a resumed run counts on from its checkpoint)
     pages: int
     finished: bool
-
-
-def lease_owner() -> str:
-    """This process, as a lease holder: host and pid, so a successor on the same host can tell it died."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def _holder_is_gone(owner: str | None) -> bool:
-    host, _, rest = (owner or "").partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another host's process: only its lease expiring says it is gone
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, under another user
-        return False
-    return False
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -80,7 +59,7 @@ class BackfillLedger:
         free = c.lease_until.is_(None) | (c.lease_until <= _iso(now)) | (c.lease_owner == owner)
         with self._db.read() as conn:
             holder = conn.scalar(sa.select(c.lease_owner).where(c.channel_id == channel_id))
-        if holder and holder != owner and _holder_is_gone(holder):
+        if holder and holder != owner and holder_is_gone(holder):
             free = free | (c.lease_owner == holder)  # only that dead holder's lease, should a live one have it now
         with self._db.write() as conn:
             taken = conn.execute(

@@ -3,9 +3,9 @@
 Kept in the state database because it must survive restarts and be shared by every replica. A row is
 claimed *before* ingesting, so two deliveries of one message (an event retry, a shortcut clicked twice)
 store it once. A claim is complete once its records are
-set; an incomplete one (its process died mid-save) is taken again by the next delivery. Within a process
-saves are serialised (``SlackCapture``); across replicas two saves of one message may both run, which is
-harmless: records are content-addressed and upserted.
+set. An incomplete one belongs to the process saving it (``saver``); the next delivery takes it over once that
+process is known to be gone: at once if it ran on this host and has exited, otherwise after ``SAVE_LEASE``
+(a save takes seconds). A save that fails releases its claim itself.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from relbot.store.holders import holder_is_gone, lease_owner
 from relbot.store.schema import slack_message_records as records
 from relbot.store.schema import slack_messages as messages
 from relbot.store.state import StateDB
+
+SAVE_LEASE = dt.timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -30,23 +33,32 @@ class SavedMessage:
 class MessageIndex:
     def __init__(self, state: StateDB) -> None:
         self._db = state.db
+        self._saver = lease_owner()
 
     def claim(self, channel_id: str, ts: str, account: str) -> bool:
         """True if this message was not saved before (and is now reserved for ``account``), or if an earlier
-        save of it never completed."""
+        save of it never completed and its saver is gone."""
+        now = dt.datetime.now(dt.UTC)
+        c = messages.c
+        with self._db.read() as conn:
+            saver = conn.scalar(sa.select(c.saver).where(_message(messages, channel_id, ts) & (c.complete == 0)))
+        abandoned = (c.saved_at <= (now - SAVE_LEASE).isoformat(timespec="seconds")) | c.saver.is_(None)
+        if saver and holder_is_gone(saver):
+            abandoned = abandoned | (c.saver == saver)
         insert = self._db.insert(messages).values(
-            channel_id=channel_id, ts=ts, account=account, complete=0,
-            saved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+            channel_id=channel_id, ts=ts, account=account, complete=0, saver=self._saver,
+            saved_at=now.isoformat(timespec="seconds"))
         upsert = insert.on_conflict_do_update(
-            index_elements=["channel_id", "ts"], where=messages.c.complete == 0,
-            set_={"account": insert.excluded.account, "saved_at": insert.excluded.saved_at})
+            index_elements=["channel_id", "ts"], where=(c.complete == 0) & abandoned,
+            set_={"account": insert.excluded.account, "saved_at": insert.excluded.saved_at,
+                  "saver": insert.excluded.saver})
         with self._db.write() as conn:
             return conn.execute(upsert).rowcount == 1
 
     def set_records(self, channel_id: str, ts: str, record_ids: Sequence[str]) -> None:
         """Completes the claim: the message is saved, as these records."""
         with self._db.write() as conn:
-            conn.execute(sa.update(messages).where(_message(messages, channel_id, ts)).values(complete=1))
+            conn.execute(sa.update(messages).where(_message(messages, channel_id, ts)).values(complete=1, saver=None))
             conn.execute(sa.delete(records).where(_message(records, channel_id, ts)))
             for rid in dict.fromkeys(record_ids):
                 conn.execute(sa.insert(records).values(channel_id=channel_id, ts=ts, record_id=rid))

@@ -1,6 +1,6 @@
 """State that lived in one process moves here, so any replica can take any request: short-lived shared
-entries (modal payloads, pages to share, assistant thread context, used request signatures) and a lease on
-each channel backfill.
+entries (modal payloads, pages to share, assistant thread context, used request signatures), a lease on
+each channel backfill, and who is saving a Slack message (so only a dead saver's claim is taken over).
 
 Revision ID: 0002
 Revises: 0001
@@ -28,9 +28,13 @@ def upgrade() -> None:
     with op.batch_alter_table("slack_backfills") as batch:
         batch.add_column(sa.Column("lease_owner", sa.Text))
         batch.add_column(sa.Column("lease_until", sa.Text))
+    with op.batch_alter_table("slack_messages") as batch:
+        batch.add_column(sa.Column("saver", sa.Text))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("slack_messages") as batch:
+        batch.drop_column("saver")
     with op.batch_alter_table("slack_backfills") as batch:
         batch.drop_column("lease_until")
         batch.drop_column("lease_owner")
