@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 from relbot.slack.backfill import BackfillProgress
-from relbot.store.slack_messages import MessageIndex
 from relbot.store.state import StateDB
 from tests.slack.conftest import GENERAL, TOKEN, Relbot
 from tests.support.fake_slack import BOT_ID, FakeSlack
