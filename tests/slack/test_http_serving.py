@@ -194,3 +194,11 @@ def test_a_second_sigterm_stops_at_once_dropping_the_queue(
     assert proc.returncode == 0 and time.monotonic() - stopped_at < 8, output
     assert "relbot: stopped." in output and "Traceback" not in output
     assert len(fake_slack.calls_to("response_url")) < 21, "the queue was dropped, not drained"
+
+
+def test_a_command_mentioning_payload_gets_a_readable_answer(relbot: Relbot) -> None:
+    # bolt parses any form containing "payload" as an interaction and would find no command in it.
+    reply = relbot.command("ask Lumen Health what is the payload of the Q3 launch?")
+    assert reply.status == 200
+    assert reply.json()["response_type"] == "ephemeral" and "payload" in reply.json()["text"]
+    assert relbot.command("help").status == 200  # an ordinary command right after is unaffected

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from relbot.slack.request_shape import MalformedRequest, check_body
+from relbot.slack.request_shape import MalformedRequest, UnreadableCommand, check_body
 from relbot.slack.signature import RawBodyVerifier
 
 if TYPE_CHECKING:
@@ -35,6 +35,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("relbot.http")
 KIND_KEY = "relbot.request_kind"
 _JSON = [("Content-Type", "application/json")]
+# bolt's body parser (slack_bolt.request.internals.parse_body) treats any form containing "payload" as an
+# interaction and finds no command in it; the user gets this instead of Slack's "dispatch_failed".
+UNREADABLE = ("Sorry, relbot can't read a command whose text (or channel name) contains the word "
+              "\u201cpayload\u201d: the Slack library it uses mistakes it for another kind of request. "
+              "Please rephrase it.")
 
 
 class SlackGate:
@@ -55,6 +60,9 @@ class SlackGate:
             return reply(start_response, "401 Unauthorized", "invalid or missing signature")
         try:
             environ[KIND_KEY] = check_body(body, environ.get("CONTENT_TYPE"))
+        except UnreadableCommand:
+            environ[KIND_KEY] = "command"
+            return _ephemeral(start_response, UNREADABLE)
         except MalformedRequest as exc:
             environ[KIND_KEY] = "malformed"
             return reply(start_response, "400 Bad Request", exc.reason)
@@ -95,6 +103,12 @@ class SlackGate:
             return reply(start_response, "400 Bad Request", "request could not be handled")
         start_response(status, headers)
         return [body]
+
+
+def _ephemeral(start_response: StartResponse, text: str) -> list[bytes]:
+    body = json.dumps({"response_type": "ephemeral", "text": text}).encode()
+    start_response("200 OK", [*_JSON, ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def reply(start_response: StartResponse, status: str, error: str | None = None) -> list[bytes]:

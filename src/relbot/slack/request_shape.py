@@ -33,6 +33,11 @@ class MalformedRequest(ValueError):
         self.reason = reason
 
 
+class UnreadableCommand(MalformedRequest):
+    """A genuine slash command that bolt would read as an empty body: the word "payload" appears somewhere in
+    the form (the command's text, a channel or user name), and bolt then looks only for a ``payload`` field."""
+
+
 @dataclass(frozen=True)
 class Shape:
     required: Mapping[str, Types] = field(default_factory=dict)
@@ -94,7 +99,10 @@ def check_body(raw: bytes, content_type: str | None) -> str:
     if media == "application/json" or text.startswith("{"):
         return _check_json(_load(text, "body"))
     if "payload" in text:  # bolt's rule: such a form is an interaction whose JSON is in the payload field
-        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        payload = form.get("payload")
+        if payload is None and form.get("command"):
+            raise UnreadableCommand("a command mentioning 'payload' cannot be read")
         if payload is None:
             raise MalformedRequest("form has no payload field")
         return _check_interaction(_load(payload, "payload"))
