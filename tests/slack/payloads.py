@@ -93,3 +93,31 @@ def options(view_call: Call) -> list[str]:
         if block.get("block_id") == ACCOUNT_BLOCK:
             return [o["value"] for o in block["element"]["options"]]
     return []
+
+
+def feedback_value(post: Call, rating: str) -> str:
+    """The value of a draft's thumbs up (or down), as the feedback_buttons element carries it."""
+    for block in post.args.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == "relbot_feedback":
+                return str(element["positive_button" if rating == "up" else "negative_button"]["value"])
+    raise AssertionError("no feedback buttons in that message")
+
+
+def feedback_click(user: str, value: str, *, channel: str, message_ts: str, response_url: str,
+                   action_ts: str = "1790000100.000100") -> dict[str, Any]:
+    """A press of a feedback button under an ephemeral message, as block_actions delivers it."""
+    return {"type": "block_actions", "team": {"id": "T0DEMO"}, "user": {"id": user}, "api_app_id": "A0RELBOT",
+            "trigger_id": f"{next_ts()}.trig", "channel": {"id": channel}, "response_url": response_url,
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": True},
+            "actions": [{"type": "feedback_buttons", "action_id": "relbot_feedback", "block_id": "fb", "value": value,
+                         "text": {"type": "plain_text", "text": "Good answer"}, "action_ts": action_ts}]}
+
+
+def reason_submission(user: str, view: dict[str, Any], text: str) -> dict[str, Any]:
+    """The "What was wrong?" modal submitted with ``text``."""
+    return {"type": "view_submission", "team": {"id": "T0DEMO"}, "user": {"id": user},
+            "trigger_id": f"{next_ts()}.trig", "view": {
+        "id": "V0REASON", "type": "modal", "callback_id": view["callback_id"],
+        "private_metadata": view["private_metadata"],
+        "state": {"values": {"reason": {"reason_text": {"type": "plain_text_input", "value": text}}}}}}

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from relbot.slack.blocks import render
+from relbot.drafting.models import HealthFactor
+from relbot.slack.blocks import TABLE_TEXT, Rendered, health_table, render
+from relbot.slack.feedback_ref import FeedbackRef, feedback_block
 from relbot.slack.paging import MAX_BLOCKS, MAX_PAGES, PAGE_TEXT, Page, paginate
 from relbot.slack.shares import share_button
 from tests.slack import models_factory as make
@@ -108,11 +110,45 @@ def test_a_long_question_is_clipped_in_the_header_and_fallback() -> None:
 
 
 def test_a_page_full_of_blocks_still_has_room_for_every_footer() -> None:
-    from relbot.slack.blocks import Rendered, paragraphs
+    from relbot.slack.blocks import paragraphs
     from relbot.slack.flows import with_attribution
 
     crowded = Rendered(title="many", units=[paragraphs("x") for _ in range(1_000)])  # blocks, not text, run out
-    pages = paginate(crowded, footer=[share_button("{}")], cli_hint="relbot ask x '<!here> why?'")
+    thumbs = feedback_block(FeedbackRef("answer", "x", "2026-11-23", llm=False, version="0.1.0"))
+    pages = paginate(crowded, footer=[share_button("{}"), thumbs], cli_hint="relbot ask x '<!here> why?'")
+    public = paginate(crowded, cli_hint="relbot ask x '<!here> why?'")  # what Share posts, without buttons
     assert len(pages) == MAX_PAGES and "did not fit" in dump(pages[-1].blocks)
-    assert all(len(p.blocks) <= MAX_BLOCKS for p in with_attribution(pages, "U0DEMO02"))
+    assert all(len(p.blocks) <= MAX_BLOCKS for p in [*pages, *with_attribution(public, "U0DEMO02")])
     assert "<!here>" not in dump(pages[-1].blocks)  # the hint quotes the question: escaped too
+
+
+def test_the_health_factors_are_one_table_beside_the_snapshot_with_their_points_as_text_too() -> None:
+    hostile = HealthFactor(name="Concerns <!here>", points=7.5, max_points=15, detail="Client said <@U0DEMO04> " * 80)
+    draft = make.brief()
+    draft.snapshot.health.factors.append(hostile)
+    [page] = paginate(render(draft))
+    types = [b["type"] for b in page.blocks]
+    assert types.count("table") == 1 and types.index("table") == types.index("section") + 1  # after the snapshot
+    table = page.blocks[types.index("table")]
+    rows = [[cell["text"] for cell in row] for row in table["rows"]]
+    assert rows[0] == ["Health factor", "Points", "Why"] and rows[1] == ["Contact cadence", "20/25", "weekly calls"]
+    assert rows[2][1] == "7.5/15" and len(rows[2][2]) <= 300 and "<@U0DEMO04>" not in rows[2][2]
+    assert "<!here>" not in rows[2][0]
+    health = page.blocks[types.index("section")]["fields"][3]["text"]  # the text fallback, beside the score
+    assert health.startswith("*Health*\n72/100\nContact cadence 20/25 · Concerns &lt;!here&gt; 7.5/15")
+
+
+def test_a_table_stays_within_slacks_limits_and_one_per_message() -> None:
+    many = make.brief().snapshot.health.model_copy(update={"factors": [
+        HealthFactor(name=f"{n}", points=1, max_points=2, detail="y") for n in range(150)]})
+    [table] = health_table(many)
+    data = table.to_dict()
+    assert len(data["rows"]) == 100 and all(len(row) <= 20 for row in data["rows"])
+    wordy = many.model_copy(update={"factors": [f.model_copy(update={"detail": "why " * 100}) for f in many.factors]})
+    [table] = health_table(wordy)
+    cells = [cell["text"] for row in table.to_dict()["rows"] for cell in row]
+    assert sum(map(len, cells)) <= TABLE_TEXT and len(cells) >= 3 * 4  # a few whole rows, not 100 cut ones
+    assert health_table(many.model_copy(update={"factors": []})) == []
+    two = Rendered(title="two tables", units=[health_table(many), health_table(many)])
+    pages = paginate(two)
+    assert [sum(b["type"] == "table" for b in p.blocks) for p in pages] == [1, 1]

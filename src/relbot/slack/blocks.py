@@ -24,7 +24,10 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     MarkdownTextObject,
     PlainTextObject,
+    RawTextObject,
     SectionBlock,
+    TableBlock,
+    TableBlockColumnSettings,
 )
 
 from relbot.drafting.models import (
@@ -38,6 +41,7 @@ from relbot.drafting.models import (
     Concern,
     Contact,
     DraftBase,
+    HealthScore,
     Question,
     QuestionSet,
 )
@@ -51,6 +55,9 @@ GROUP_ITEMS = 10  # a context block holds at most 10 elements: one per bullet's 
 CONTEXT_CHARS = 1_000  # one bullet's source line; the element limit is higher, compactness is the point
 FIELD_CHARS = 2_000
 BRIEF_CONTACTS = 8
+TABLE_ROWS = 100  # Slack's limit, the header row included (and at most 20 columns, one table per message)
+CELL_CHARS = 300  # Slack publishes no cell limit; a factor's reason is one sentence
+TABLE_TEXT = 1_500  # all of a table's cells: rides on top of the pager's PAGE_TEXT, well under Slack's ~11k
 
 Unit = list[Block]
 
@@ -98,14 +105,13 @@ def brief(draft: Brief) -> Rendered:
     last = snap.last_contact.isoformat() if snap.last_contact else "no contact on record"
     if snap.days_since_contact is not None:
         last += f" ({snap.days_since_contact} days ago)"
+    # The factors' points as text too, beside the score: the table's fallback where tables do not render.
+    factors = " · ".join(f"{f.name} {f.points:g}/{f.max_points:g}" for f in snap.health.factors)
     facts = [("Client contact", snap.client_contact or "—"), ("Account manager", snap.account_manager or "—"),
-             ("Last contact", last), ("Health", f"{snap.health.score}/100")]
+             ("Last contact", last), ("Health", f"{snap.health.score}/100" + (f"\n{factors}" if factors else ""))]
     unit: Unit = [SectionBlock(fields=[MarkdownTextObject(text=clip(f"*{k}*\n{escape(v)}", FIELD_CHARS))
                                        for k, v in facts])]
-    factors = " · ".join(f"{escape(f.name)} {f.points:g}/{f.max_points:g}" for f in snap.health.factors)
-    if factors:
-        unit.append(_context([f"Health: {factors}"]))
-    out.units.append(unit)
+    out.units.append([*unit, *health_table(snap.health)])
     out.units += listing("Recent interactions", [_claim(c) for c in draft.recent_interactions])
     out.units += listing("Commitments", [_commitment(c) for c in draft.commitments])
     out.units += listing("Risks and concerns", [_concern(c) for c in draft.risks])
@@ -226,6 +232,29 @@ def _entry(e: ChecklistEntry) -> Item:
     if e.question:
         text += f"\n   _Ask:_ {escape(e.question)}"
     return Item(text, (*(c for claim in e.evidence for c in claim.citations), e.playbook))
+
+
+def health_table(health: HealthScore) -> list[Block]:
+    """The health factors as Slack's table block (factor, points, why), in place of the line of points a brief
+    used to spend a block on. Slack shows a table below the message's other blocks, wherever it sits."""
+    if not health.factors:
+        return []
+    rows = [[_cell("Health factor"), _cell("Points"), _cell("Why")]]
+    used = sum(len(c.text) for c in rows[0])
+    for f in health.factors[: TABLE_ROWS - 1]:
+        row = [_cell(f.name), _cell(f"{f.points:g}/{f.max_points:g}"), _cell(f.detail)]
+        used += sum(len(c.text) for c in row)
+        if used > TABLE_TEXT:
+            break  # the rest are still in the Health field's line of points
+        rows.append(row)
+    wrapped = TableBlockColumnSettings(is_wrapped=True)
+    settings = [wrapped, TableBlockColumnSettings(align="right"), wrapped]
+    return [TableBlock(rows=rows, column_settings=settings)]
+
+
+def _cell(text: str) -> RawTextObject:
+    # raw_text is shown as typed (no mrkdwn, no pings); angle brackets would still read as markup to a human.
+    return RawTextObject(text=clip(text.replace("<", "‹").replace(">", "›"), CELL_CHARS) or " ")
 
 
 # -- pieces ------------------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ from typing import Literal
 
 from slack_sdk.models.blocks import ContextActionsBlock, FeedbackButtonsElement, PlainTextObject
 
+from relbot import __version__
+from relbot.drafting.models import DraftBase
+
 FEEDBACK_ACTION = "relbot_feedback"
 Rating = Literal["up", "down"]
 
@@ -26,6 +29,12 @@ class FeedbackRef:
 
     def encode(self, rating: Rating) -> str:
         return json.dumps({"r": rating, **asdict(self)}, separators=(",", ":"), ensure_ascii=False)
+
+
+def ref_for(draft: DraftBase) -> FeedbackRef:
+    """What a thumbs up/down under ``draft`` rates (a brief, questions, a checklist, an answer)."""
+    return FeedbackRef(kind=str(getattr(draft, "kind", "draft")), account=draft.account,
+                       as_of=draft.as_of.isoformat(), llm=draft.generated_by == "llm", version=__version__)
 
 
 def decode(value: str) -> tuple[Rating, FeedbackRef] | None:

@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from slack_sdk.models.blocks import Block
+
 from relbot.errors import RelbotError
 from relbot.slack.blocks import render
 from relbot.slack.delivery import Destination
 from relbot.slack.drafts import DraftRequest, run_draft
 from relbot.slack.failures import user_message
+from relbot.slack.feedback_ref import feedback_block, ref_for
 from relbot.slack.paging import Page, paginate
 from relbot.slack.runtime import Runtime
 from relbot.slack.shares import decode, encode, share_button
@@ -34,13 +37,16 @@ def reporting_errors(rt: Runtime, dest: Destination, where: str) -> Iterator[Non
 
 
 def deliver_draft(rt: Runtime, request: DraftRequest, dest: Destination) -> None:
-    """Draft, render and deliver privately; with a Share button where sharing makes sense."""
-    rendered = render(run_draft(rt.services, request))
+    """Draft, render and deliver privately; with a Share button where sharing makes sense, and the thumbs
+    up/down last (the public copy a Share posts carries neither)."""
+    draft = run_draft(rt.services, request)
+    rendered = render(draft)
     public = paginate(rendered, cli_hint=request.cli_hint())
-    footer = []
+    footer: list[Block] = []
     if dest.can_share:
         token = rt.shares.put(request.account, public)
         footer.append(share_button(encode(token, request)))
+    footer.append(feedback_block(ref_for(draft)))
     rt.delivery.send(dest, paginate(rendered, footer=footer, cli_hint=request.cli_hint()))
 
 

@@ -1,6 +1,6 @@
 """Split a rendered draft into messages Slack accepts: never a failed post, at worst a shortened draft.
 
-Limits per message: 50 blocks (documented) and a total amount of block text. The second is undocumented:
+Limits per message: 50 blocks, one table (both documented) and a total amount of block text. The last is undocumented:
 Slack answers ``msg_blocks_too_long`` somewhere around 11-13k characters of block text (reported in
 slackapi/bolt-js#2509 and #2867), so a page holds at most ``PAGE_TEXT`` characters, leaving room for the
 JSON containers and link markup Slack may count. ``response_url`` takes at most 5 posts, hence
@@ -21,7 +21,9 @@ from relbot.slack.sanitize import clip, escape
 MAX_BLOCKS = 50
 PAGE_TEXT = 7_000
 MAX_PAGES = 4  # response_url allows 5 posts; one stays free for a follow-up or an error
-FOOTER_BLOCKS = 4  # "part n of m", "n more did not fit", the Share button, and "Shared by" on a public copy
+# "part n of m", "n more did not fit", then the Share button and the feedback thumbs on the private copy, or
+# "Shared by" on the public one: four at most, the same budget for both so that they paginate alike
+FOOTER_BLOCKS = 4
 FALLBACK_CHARS = 300
 
 
@@ -41,7 +43,8 @@ def paginate(
     pages: list[list[Block]] = [[]]
     for unit in _fit_units(rendered.units, budget_blocks):
         current = pages[-1]
-        if current and (len(current) + len(unit) > budget_blocks or _chars(current) + _chars(unit) > PAGE_TEXT):
+        if current and (len(current) + len(unit) > budget_blocks or _chars(current) + _chars(unit) > PAGE_TEXT
+                        or (_tables(current) and _tables(unit))):  # Slack takes one table per message
             pages.append([])
         pages[-1].extend(unit)
     dropped = len(pages) > max_pages
@@ -77,8 +80,13 @@ def _fit_units(units: Iterable[Unit], budget_blocks: int) -> Iterable[Unit]:
             yield run
 
 
+def _tables(blocks: Iterable[Block]) -> int:
+    return sum(b.type == "table" for b in blocks)
+
+
 def _chars(blocks: Iterable[Block]) -> int:
-    return sum(_text_length(b.to_dict()) for b in blocks)
+    # A table's text is bounded where it is built (blocks.TABLE_TEXT) and a page holds one: it rides on top.
+    return sum(_text_length(b.to_dict()) for b in blocks if b.type != "table")
 
 
 def _text_length(value: Any) -> int:
