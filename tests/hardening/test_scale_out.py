@@ -62,12 +62,12 @@ def _env(data_dir: Path, database_url: str, chroma: ChromaServer, slack: DigestS
 
 def _serve(env: dict[str, str]) -> Replica:
     port = free_port()
-    log = Path(env["RELBOT_DATA_DIR"] + ".log").open("w")  # beside the data dir: read it when a test fails
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "relbot", "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
-        env={**env, "RELBOT_LOG_LEVEL": "DEBUG"}, stdout=log, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    )
+    with Path(env["RELBOT_DATA_DIR"] + ".log").open("w") as log:  # beside the data dir: read it when a test fails
+        proc = subprocess.Popen(  # the child keeps its own copy of the log's file descriptor
+            [sys.executable, "-m", "relbot", "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
+            env={**env, "RELBOT_LOG_LEVEL": "DEBUG"}, stdout=log, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+        )
     sender = SlackSender(f"http://127.0.0.1:{port}", SECRET)
     deadline = time.monotonic() + 90
     while True:
