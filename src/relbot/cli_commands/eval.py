@@ -1,5 +1,6 @@
 """`relbot eval retrieval --qmsum DIR`: retrieval quality against a baseline; `relbot eval citations`: do the
-drafts' citations support their lines."""
+drafts' citations support their lines; `relbot eval briefs`: briefs against hand labels; `relbot eval feedback`:
+what people's thumbs in Slack say about each version and drafter."""
 
 from __future__ import annotations
 
@@ -40,6 +41,11 @@ def register(sub: Any) -> None:
                    metavar="ID,ID", help="only these labelled accounts (ids or names)")
     b.add_argument("--json", action="store_true", help="print only a JSON report (with what was missed)")
     b.set_defaults(handler=run_briefs)
+    f = kinds.add_parser("feedback", help="share of thumbs up given in Slack per relbot version, kind and drafter")
+    f.add_argument("--since", type=iso_date, metavar="YYYY-MM-DD", help="ratings given on or after this day "
+                   "(default: the last 30 days)")
+    f.add_argument("--json", action="store_true", help="print only a JSON report")
+    f.set_defaults(handler=run_feedback)
 
 
 def run_retrieval(args: argparse.Namespace) -> int:
@@ -121,4 +127,28 @@ def run_briefs(args: argparse.Namespace) -> int:
         print_json(report.model_dump(mode="json"))
     else:
         print_brief_report(report)
+    return 0
+
+
+def run_feedback(args: argparse.Namespace) -> int:
+    from relbot.cli_commands.feedback import start_date
+    from relbot.cli_support import services
+    from relbot.eval.feedback_eval import FEW, approvals
+    from relbot.store import feedback
+
+    start = start_date(args.since)
+    rows = approvals(feedback.since(services().state, start))
+    if args.json:
+        groups = [{"version": a.version, "kind": a.kind, "drafter": a.drafter, "ratings": a.ratings, "up": a.up,
+                   "down": a.down, "share_up": round(a.share_up, 3)} for a in rows]
+        print_json({"since": start.isoformat(), "few": FEW, "groups": groups})
+        return 0
+    if not rows:
+        print(f"No feedback since {start}: nobody has pressed a thumbs up or down under a draft in Slack yet.")
+        return 0
+    print(f"Share of thumbs up since {start}")
+    print(f"  {'version':<10} {'kind':<12} {'drafter':<8} {'ratings':>7} {'up':>6}")
+    for a in rows:
+        few = f"  (fewer than {FEW} ratings)" if a.few else ""
+        print(f"  {a.version:<10} {a.kind:<12} {a.drafter or '':<8} {a.ratings:>7} {a.share_up:>6.0%}{few}")
     return 0

@@ -41,6 +41,8 @@ def fallback(digest: Digest) -> str:
 
 def render(digest: Digest) -> list[Block]:
     blocks: list[Block] = [HeaderBlock(text=plain(f"Weekly digest · {digest.week}")), _context([_meta(digest)])]
+    if digest.feedback:
+        blocks.append(_context([feedback_line(digest)]))
     if digest.notice:
         blocks.append(_section(f":warning: {escape(digest.notice)}"))
     if digest.narrative:
@@ -74,6 +76,23 @@ def _meta(d: Digest) -> str:
     if d.dropped_claims:
         parts.append(f"{d.dropped_claims} uncited line(s) dropped")
     return " · ".join(parts)
+
+
+_PLURAL = {"answer": "answers", "brief": "briefs", "checklist": "checklists", "digest": "digests"}
+
+
+def feedback_line(d: Digest, *, up: str = ":+1:", down: str = ":-1:") -> str:
+    """ "Feedback this week: 12 :+1:, 3 :-1: (2 on answers, 1 on briefs) · 2 reasons: `relbot feedback …`" """
+    f = d.feedback
+    if f is None:
+        return ""
+    line = f"Feedback this week: {f.up} {up}, {f.down} {down}"
+    on = [f"{n} on {_PLURAL.get(kind, kind)}" for kind, n in sorted(f.down_by_kind.items(), key=lambda kv: -kv[1])]
+    if on:
+        line += f" ({', '.join(escape(o) for o in on)})"
+    if f.reasons:
+        line += f" · {f.reasons} reason{'s' * (f.reasons != 1)}: `relbot feedback --since {d.week_start}`"
+    return line
 
 
 def _account(a: AccountDigest) -> list[Block]:

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 from relbot.analysis.overview import analyze
 from relbot.digest import stages
 from relbot.digest.account import account_digest
-from relbot.digest.models import AccountDigest, Digest
+from relbot.digest.models import AccountDigest, Digest, FeedbackTally
 from relbot.digest.ranking import split
 from relbot.digest.review import Review
 from relbot.digest.weeks import IsoWeek
 from relbot.knowledge import load_cadence
 from relbot.models import Account, Record
+from relbot.store import feedback
 
 if TYPE_CHECKING:
     from relbot.digest.narrative import Narrator
@@ -52,7 +53,8 @@ class DigestBuilder:
         reviewed = [self._review(a, week, as_of) for a in accounts if can_see(recipient, a, admins)]
         exceptions, quiet = split([d for d, _ in reviewed])
         digest = Digest(recipient=recipient, week=str(week), week_start=week.start, week_end=week.end, as_of=as_of,
-                        compared_with=as_of - dt.timedelta(days=7), exceptions=exceptions, quiet=quiet)
+                        compared_with=as_of - dt.timedelta(days=7), exceptions=exceptions, quiet=quiet,
+                        feedback=self._feedback(week) if recipient is None or recipient in admins else None)
         if self._use_llm and exceptions:
             reviews = {d.account: r for d, r in reviewed}
             digest = self._narrate().narrate(digest, [reviews[d.account] for d in exceptions])
@@ -75,6 +77,13 @@ class DigestBuilder:
                 )
                 self._reviews[key] = (account_digest(review), review)
             return self._reviews[key]
+
+    def _feedback(self, week: IsoWeek) -> FeedbackTally | None:
+        tally = feedback.summary(self._svc.state, week.start, week.end + dt.timedelta(days=1))
+        if not tally.up + tally.down:
+            return None
+        return FeedbackTally(up=tally.up, down=tally.down, down_by_kind=tally.down_by_kind(),
+                             reasons=len(tally.reasons))
 
     def _narrate(self) -> Narrator:
         from relbot.digest.narrative import Narrator  # the LLM client costs ~2 s to import: only when used

@@ -70,6 +70,15 @@ class AccountNarrative(BaseModel):
     lines: list[Claim] = Field(default_factory=list)
 
 
+class FeedbackTally(BaseModel):
+    """The week's thumbs on relbot's drafts, shown to admins (`relbot feedback` lists them with the reasons)."""
+
+    up: int
+    down: int
+    down_by_kind: dict[str, int] = Field(default_factory=dict)  # "answer": 2, …
+    reasons: int = 0  # thumbs down that came with a reason
+
+
 class Digest(BaseModel):
     recipient: str | None  # a Slack user id; None: every account (the operator's view)
     week: str  # "2026-W48"
@@ -83,6 +92,7 @@ class Digest(BaseModel):
     dropped_claims: int = 0
     exceptions: list[AccountDigest] = Field(default_factory=list)
     quiet: list[AccountDigest] = Field(default_factory=list)
+    feedback: FeedbackTally | None = None  # admins and the operator's view, in a week with ratings
 
     @property
     def accounts(self) -> list[AccountDigest]:

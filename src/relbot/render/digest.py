@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from relbot.digest.blocks import feedback_line
 from relbot.digest.models import AccountDigest, Digest, Severity
 from relbot.render.terminal import cites
 
@@ -19,6 +20,8 @@ def render_digest(digest: Digest, console: Console | None = None) -> None:
                   f"as of {digest.as_of}, compared with {digest.compared_with}  [dim]({by})[/dim]")
     if digest.notice:
         console.print(f"[yellow]{escape(digest.notice)}[/yellow]")
+    if digest.feedback:
+        console.print(escape(feedback_line(digest, up="up", down="down").replace("`", "")))
     if digest.narrative:
         console.print("\n[bold]Summary[/bold]")
         for line in digest.narrative:
