@@ -20,6 +20,7 @@ from relbot.drafting.models import (
     ConcernTrend,
     QuestionSet,
 )
+from relbot.drafting.progress import Progress
 from tests.analysis.conftest import AS_OF
 
 ACCOUNTS = ("Harbor Foods", "Lumen Health", "Crestline Outdoor", "Vela Fintech", "Oakridge Dental Group")
@@ -165,6 +166,17 @@ def test_ask_finds_the_dashboard_promise_and_refuses_an_unrelated_question(demo:
     missing: Answer = demo.drafts.ask("Lumen", "What is the client's favourite colour?", as_of=AS_OF, use_llm=False)
     assert not missing.found and not missing.claims
     assert missing.answer.startswith("No record in Lumen Health says")
+
+
+def test_ask_reports_its_progress_records_read_then_citations_checked(demo: Any) -> None:
+    heard: list[Progress] = []
+    found: Answer = demo.drafts.ask("Lumen", "When did we promise the analytics dashboard?", as_of=AS_OF,
+                                    use_llm=False, progress=heard.append)
+    assert [(p.step, p.done) for p in heard] == [
+        ("search", False), ("search", True), ("draft", False), ("draft", True), ("cite", True)]
+    assert {p.account for p in heard} == {"Lumen Health"} and heard[1].count > 0 and not heard[2].llm
+    cited = sum(len(c.citations) for c in found.claims)
+    assert (heard[-1].count, heard[-1].matched) == (cited, cited)
 
 
 def test_llm_requested_without_a_model_falls_back_with_a_notice(demo: Any) -> None:

@@ -15,6 +15,7 @@ from relbot.drafting import answering, extractive
 from relbot.drafting.context import DraftContext
 from relbot.drafting.llm_hook import refine
 from relbot.drafting.models import Answer, Brief, Checklist, DraftBase, QuestionSet
+from relbot.drafting.progress import Progress, ProgressFn, ignore
 from relbot.knowledge import load_cadence, load_checklist
 from relbot.models import SearchHit
 
@@ -50,17 +51,28 @@ class DraftService:
         return self._maybe_llm(extractive.checklist(ctx), ctx, "checklist", use_llm)
 
     def ask(
-        self, account: str, question: str, *, as_of: dt.date | None = None, use_llm: bool | None = None
+        self, account: str, question: str, *, as_of: dt.date | None = None, use_llm: bool | None = None,
+        progress: ProgressFn = ignore,
     ) -> Answer:
+        """``progress`` hears each step as it starts and ends (records read, answer written, citations checked)."""
         found = self._svc.state.resolve_account(account)
         day = as_of or dt.date.today()
+        progress(Progress("search", found.name, done=False))
         hits = [h for h in self._svc.retriever.search(found.name, question, limit=ASK_PASSAGES, as_of=day)
                 if h.date is None or h.date <= day]
+        progress(Progress("search", found.name, done=True, count=len(hits)))
+        llm = self._llm_on(use_llm)
+        progress(Progress("draft", found.name, done=False, llm=llm))
         draft = answering.answer(found.name, question, day, hits, self._svc.embedder.embed)
-        if not self._llm_on(use_llm):
-            return draft
-        return refine(self._svc.settings, draft, prompt="ask", account=found.name, as_of=day,
-                      knowledge_dir=self._svc.knowledge_dir, records=hits, extra={"question": question})
+        if llm:
+            draft = refine(self._svc.settings, draft, prompt="ask", account=found.name, as_of=day,
+                           knowledge_dir=self._svc.knowledge_dir, records=hits, extra={"question": question})
+        progress(Progress("draft", found.name, done=True, llm=draft.generated_by == "llm"))
+        read = {h.id for h in hits}
+        cited = [c for claim in draft.claims for c in claim.citations]
+        progress(Progress("cite", found.name, done=True, count=len(cited),
+                          matched=sum(1 for c in cited if c.record_id in read)))
+        return draft
 
     # -- shared ------------------------------------------------------------------------------------
     def context(self, account: str, *, as_of: dt.date | None = None) -> DraftContext:
