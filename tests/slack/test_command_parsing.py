@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from relbot.slack.commands import Ask, CommandError, Digest, Draft, Help, Link, Log, help_text, parse
+from relbot.slack.commands import (
+    Ask,
+    CommandError,
+    Digest,
+    DigestSubscription,
+    Draft,
+    Help,
+    Link,
+    Log,
+    help_text,
+    parse,
+)
 
 ACCOUNTS = ["Harbor Foods", "Harbor", "HF", "Lumen Health", "Lumen", "Oakridge Dental Group", "Oakridge"]
 
@@ -26,6 +37,9 @@ def test_help_for_one_subcommand() -> None:
     ("questions Oakridge Dental Group", Draft("questions", "Oakridge Dental Group")),
     ("checklist HF", Draft("checklist", "HF")),
     ("digest", Digest()),
+    ("digest subscribe mon 08:00 Europe/London", DigestSubscription("subscribe mon 08:00 Europe/London")),
+    ("Digest Unsubscribe", DigestSubscription("Unsubscribe")),
+    ("digest subscription", DigestSubscription("subscription")),
     ("link Harbor Foods", Link("Harbor Foods")),
 ])
 def test_commands(text: str, expected: object) -> None:
@@ -88,3 +102,19 @@ def test_oversized_input_is_a_specific_error_not_a_crash() -> None:
     huge = "\n".join(["log Lumen Health", *["a line of notes"] * 10_000])
     with pytest.raises(CommandError, match="note is too long"):
         parse(huge, ACCOUNTS)
+
+
+@pytest.mark.parametrize(("text", "wanted"), [
+    ("digest subscibe", "Did you mean `/relbot digest subscribe`?"),
+    ("digest unsubscrib", "Did you mean `/relbot digest unsubscribe`?"),
+    ("digest 2026-W47", "`/relbot help digest` lists what it does"),
+])
+def test_digest_takes_only_its_subscription_words(text: str, wanted: str) -> None:
+    with pytest.raises(CommandError) as err:
+        parse(text)
+    assert wanted in str(err.value)
+
+
+def test_help_digest_lists_the_subscription_commands() -> None:
+    assert parse("help digest") == Help("digest")
+    assert "`/relbot digest subscribe [day] [HH:MM] [Area/City]`" in help_text("digest")

@@ -9,6 +9,9 @@ scripted to answer a method with 429 + Retry-After or a 5xx a few times before i
         slack.fail("chat.postMessage", status=429, retry_after=0, times=1)
         ... WebClient(base_url=slack.api_url) ...
         slack.wait_for("chat.postMessage")
+
+``answer(method, handler)`` scripts a method's answer from the call (the Socket Mode double answers
+``apps.connections.open`` that way).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Call:
     args: dict[str, Any]
     path: str
     at: float
+    token: str | None = None  # the bearer token the call was made with
 
     def text(self) -> str:
         """Everything a person could read in this call: fallback text plus every block's text, joined."""
@@ -61,6 +65,7 @@ class FakeSlack:
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
         self.replies: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (channel, thread_ts) -> replies
         self._failures: dict[str, list[_Failure]] = {}
+        self._answers: dict[str, Callable[[Call], dict[str, Any]]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -108,11 +113,13 @@ class FakeSlack:
         return f"{self.url}response/{key}"
 
     # -- fixtures ------------------------------------------------------------------------------
-    def add_user(self, user_id: str, name: str, *, guest: bool = False, external: bool = False) -> None:
+    def add_user(self, user_id: str, name: str, *, guest: bool = False, external: bool = False,
+                 tz: str = "Europe/London") -> None:
         self.users[user_id] = {
             "id": user_id, "team_id": TEAM_ID, "name": name.lower().replace(" ", "."), "real_name": name,
             "is_restricted": guest, "is_ultra_restricted": False, "is_stranger": external, "deleted": False,
             "is_bot": False, "profile": {"real_name": name, "display_name": name.split()[0]},
+            "tz": tz, "tz_label": tz, "tz_offset": 0,
         }
 
     def add_channel(
@@ -141,6 +148,11 @@ class FakeSlack:
             parent.update(thread_ts=thread_ts, reply_count=len(self.replies[(channel_id, thread_ts)]))
         else:
             self.history.setdefault(channel_id, []).append(dict(message))
+
+    def answer(self, method: str, handler: Callable[[Call], dict[str, Any]]) -> None:
+        """Answer ``method`` with ``handler(call)`` from now on (instead of the built-in answer)."""
+        with self._cond:
+            self._answers[method] = handler
 
     def fail(self, method: str, *, status: int, times: int = 1, retry_after: int | None = None) -> None:
         """The next ``times`` calls of ``method`` get ``status`` (with Retry-After for a 429)."""
@@ -197,8 +209,11 @@ class FakeSlack:
         if self.delays.get(method):
             time.sleep(self.delays[method])
         failure = self._take_failure(method)
+        auth = request.headers.get("Authorization") or ""
+        call = Call(method, args, parsed.path, time.monotonic(), auth.removeprefix("Bearer ") or None)
         with self._cond:
-            self.calls.append(Call(method, args, parsed.path, time.monotonic()))
+            self.calls.append(call)
+            handler = self._answers.get(method)
             self._cond.notify_all()
         if failure:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
@@ -207,7 +222,7 @@ class FakeSlack:
         elif method == "response_url":
             self._send_text(request, 200, "ok")
         else:
-            self._send(request, 200, self._answer(method, args))
+            self._send(request, 200, handler(call) if handler else self._answer(method, args))
 
     def _take_failure(self, method: str) -> _Failure | None:
         with self._cond:

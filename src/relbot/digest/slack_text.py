@@ -1,27 +1,36 @@
 """`/relbot digest subscribe|unsubscribe|subscription …` from Slack: parse the text after `digest`, apply it,
-return the reply. The Slack handler stays thin: it passes the requester, the text and the requester's Slack
-time zone (users.info ``tz``) and shows what comes back.
+return the reply. The Slack handler stays thin: it passes the requester, the text and a way to look a person up
+in Slack (their ``users.info`` time zone, and whether they may get a digest at all) and shows what comes back.
 
-    subscribe [<@U…>] [mon] [08:00] [Europe/London]   (any order; or --day/--time/--tz; defaults mon 08:00)
-    unsubscribe [<@U…>]
-    subscription                                      (what is set up now)
+    subscribe [<@U…>|U…] [mon] [08:00] [Europe/London]   (any order; or --day/--time/--tz)
+    unsubscribe [<@U…>|U…]
+    subscription [<@U…>|U…]                             (what is set up now)
 
-Subscribing someone else takes an admin (RELBOT_SLACK_ADMINS): a digest lists every account its recipient
-may see, and choosing to send it to another person is an admin's call.
+Omitted parts default to Monday, 08:00 and the subscriber's own Slack time zone (``default_tz`` when Slack does
+not say). Subscribing someone else takes an admin (RELBOT_SLACK_ADMINS): a digest lists every account its
+recipient may see, and choosing to send it to another person is an admin's call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from relbot.digest import subscriptions as subs
 from relbot.digest.subscriptions import Subscription, SubscriptionError
 from relbot.store.state import StateDB
 
-USAGE = ("Usage: `/relbot digest subscribe [mon] [08:00] [Europe/London]`, "
-         "`/relbot digest unsubscribe`, `/relbot digest subscription`.")
+USAGE = ("Usage: `/relbot digest subscribe [mon] [08:00] [Europe/London]` (defaults: Monday, 08:00, your Slack "
+         "time zone), `/relbot digest unsubscribe`, `/relbot digest subscription`.")
 ACTIONS = ("subscribe", "unsubscribe", "subscription", "subscriptions")
 NOT_ADMIN = "Only relbot admins can change someone else's digest subscription."
+BY_MEMBER_ID = ("Name the person by their member ID, e.g. `/relbot digest subscribe U0123ABCD wed` "
+                "(their profile → ⋮ → Copy member ID).")
+_MEMBER_ID = re.compile(r"^[UW](?=[A-Z0-9]*\d)[A-Z0-9]{6,}$")  # Slack shows member ids in capitals, with digits
+
+Lookup = Callable[[str], str | None]
+"""A Slack member id → their Slack time zone (None if Slack does not say); raises ``SubscriptionError`` for
+someone who cannot get a digest (unknown, a guest, an external or deactivated account)."""
 
 
 def is_subscription_text(text: str) -> bool:
@@ -31,34 +40,63 @@ def is_subscription_text(text: str) -> bool:
 
 
 def apply_slack_text(
-    state: StateDB, *, user_id: str, text: str, default_tz: str = "UTC", admins: Iterable[str] = ()
+    state: StateDB, *, user_id: str, text: str, default_tz: str = "UTC", admins: Iterable[str] = (),
+    lookup: Lookup | None = None,
 ) -> str:
-    """The reply to show; raises ``SubscriptionError`` (safe to show) for a request that cannot be applied."""
+    """The reply to show (Slack mrkdwn); raises ``SubscriptionError`` (safe to show, once escaped) for a request
+    that cannot be applied."""
     words = text.split()
     if not words or words[0].lower() not in ACTIONS:
         raise SubscriptionError(USAGE)
     action, rest = words[0].lower(), words[1:]
     target = user_id
-    if rest and rest[0].startswith("<@"):
-        target = subs.parse_user(rest.pop(0))
+    if rest and _names_a_person(rest[0]):
+        target = _member(rest.pop(0))
         if target != user_id and user_id not in set(admins):
             raise SubscriptionError(NOT_ADMIN)
-    you = "You" if target == user_id else f"<@{target}>"
+    me = target == user_id
+    you = "You" if me else f"<@{target}>"
     if action == "unsubscribe":
         if rest:
             raise SubscriptionError(USAGE)
         gone = subs.unsubscribe(state, target)
         return f"{you} will no longer get the weekly digest." if gone else f"{you} had no digest subscription."
     if action in ("subscription", "subscriptions"):
+        if rest:
+            raise SubscriptionError(USAGE)
         current = subs.subscription(state, target)
-        return f"{you} get the weekly digest {current.describe()}." if current else (
-            f"{you} have no digest subscription. " + USAGE)
-    sub = _parse(target, rest, default_tz)
+        if current:
+            return f"{you} {'get' if me else 'gets'} the weekly digest {current.describe()}."
+        return f"{you} {'have' if me else 'has'} no digest subscription. " + USAGE
+    slack_tz = _valid_zone(lookup(target) if lookup else None)
+    sub, zone_given = _parse(target, rest, slack_tz or default_tz)
     subs.subscribe(state, sub, by=user_id)
-    return f"Subscribed. {you} will get the weekly digest {sub.describe()}, as a DM from relbot."
+    reply = f"Subscribed. {you} will get the weekly digest {sub.describe()}, as a DM from relbot."
+    if slack_tz and not zone_given:
+        whose = "your" if me else "their"
+        reply += f" The time zone is {whose} Slack one; add another (e.g. `Asia/Tokyo`) to choose it."
+    return reply
 
 
-def _parse(user: str, words: list[str], default_tz: str) -> Subscription:
+def _names_a_person(word: str) -> bool:
+    return word.startswith(("<@", "@")) or bool(_MEMBER_ID.match(word))
+
+
+def _member(word: str) -> str:
+    if word.startswith("@"):
+        raise SubscriptionError(f"I can't tell who '{word}' is. {BY_MEMBER_ID}")
+    return subs.parse_user(word)
+
+
+def _valid_zone(name: str | None) -> str | None:
+    try:
+        return subs.parse_tz(name) if name else None
+    except SubscriptionError:  # a zone Slack knows and this machine's tz database does not
+        return None
+
+
+def _parse(user: str, words: list[str], default_tz: str) -> tuple[Subscription, bool]:
+    """The subscription, and whether the text named its time zone."""
     found: dict[str, str] = {}
     flags = {"--day": "day", "--time": "time", "--tz": "tz"}
     it = iter(words)
@@ -71,14 +109,15 @@ def _parse(user: str, words: list[str], default_tz: str) -> Subscription:
         if key in found:
             raise SubscriptionError(f"Two values for the {key}: '{found[key]}' and '{value}'. {USAGE}")
         found[key] = value
-    return subs.make(user, day=found.get("day", "mon"), at=found.get("time", "08:00"),
-                     tz=found.get("tz", default_tz))
+    sub = subs.make(user, day=found.get("day", "mon"), at=found.get("time", "08:00"), tz=found.get("tz", default_tz))
+    return sub, "tz" in found
 
 
 def _kind(word: str) -> str:
-    """Which field a bare word fills: a time has a colon, a zone a slash (or is UTC), anything else is a day."""
-    if ":" in word:
+    """Which field a bare word fills: a time has a colon or starts with a digit, a zone has a slash or is a zone
+    (or a city of one: 'London' gets "did you mean Europe/London?"); anything else is meant as a day."""
+    if ":" in word or word[:1].isdigit():
         return "time"
-    if "/" in word or word.upper() in ("UTC", "GMT"):
+    if "/" in word or subs.is_zone_like(word):
         return "tz"
     return "day"

@@ -83,12 +83,30 @@ def _zones() -> dict[str, str]:
     return {name.casefold(): name for name in zoneinfo.available_timezones()}
 
 
+@cache
+def _cities() -> dict[str, list[str]]:
+    """'london' → ['Europe/London']: the last part of each Area/City name, for suggestions."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        if "/" in name:
+            found.setdefault(name.rsplit("/", 1)[1].casefold(), []).append(name)
+    return found
+
+
+def is_zone_like(text: str) -> bool:
+    """A zone name, or the city of one ('London'): meant as a time zone, even if not spelled as one."""
+    word = text.strip().casefold()
+    return word in _zones() or word.replace(" ", "_") in _cities()
+
+
 def parse_tz(text: str) -> str:
-    name = _zones().get(text.strip().casefold())
+    word = text.strip().casefold()
+    name = _zones().get(word)
     if name:
         return name
-    close = difflib.get_close_matches(text.strip().casefold(), _zones().keys(), n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(_zones()[c] for c in close)}?" if close else " Use an IANA name: Europe/London."
+    close = _cities().get(word.replace(" ", "_")) or [
+        _zones()[c] for c in difflib.get_close_matches(word, _zones().keys(), n=3, cutoff=0.6)]
+    hint = f" Did you mean {', '.join(close[:3])}?" if close else " Use an IANA name: Europe/London."
     raise SubscriptionError(f"'{text}' is not a time zone.{hint}")
 
 

@@ -48,6 +48,11 @@ class AccessPolicy:
         self._directory = directory
         self._admins = frozenset(admins)
 
+    @property
+    def directory(self) -> Directory:
+        """The cached users.info / conversations.info lookups these checks use."""
+        return self._directory
+
     def check_user(self, user_id: str) -> SlackUser:
         user = self._directory.user(user_id)
         if user is None:

@@ -18,19 +18,33 @@ from relbot.errors import RelbotError
 DraftKind = Literal["brief", "questions", "checklist"]
 DRAFT_KINDS: tuple[DraftKind, ...] = ("brief", "questions", "checklist")
 SUBCOMMANDS = ("brief", "questions", "checklist", "ask", "digest", "log", "link", "help")
+DIGEST_ACTIONS = ("subscribe", "unsubscribe", "subscription", "subscriptions")  # = digest.slack_text.ACTIONS
 MAX_QUESTION_CHARS = 1_000
 MAX_NOTE_CHARS = 8_000
 MAX_ACCOUNT_CHARS = 100
+MAX_SUBSCRIPTION_CHARS = 200
 
 USAGE: dict[str, str] = {
     "brief": "`/relbot brief ACCOUNT` — account brief: snapshot, commitments, risks, talking points",
     "questions": "`/relbot questions ACCOUNT` — feedback questions to ask the client",
     "checklist": "`/relbot checklist ACCOUNT` — expectations agreed, missing or contradicted",
     "ask": "`/relbot ask ACCOUNT QUESTION` — a grounded answer from the account's history",
-    "digest": "`/relbot digest` — this week's digest",
+    "digest": "`/relbot digest` — this week's digest; `/relbot digest subscribe|unsubscribe|subscription` — "
+              "get it every week by DM (`/relbot help digest`)",
     "log": "`/relbot log ACCOUNT TEXT` — save a note to the account's history",
     "link": "`/relbot link ACCOUNT` — new messages in this channel become the account's history",
     "help": "`/relbot help` — this message",
+}
+DETAILS: dict[str, str] = {
+    "digest": "\n".join([
+        "`/relbot digest` — this week's digest of the accounts you may see, privately",
+        "`/relbot digest subscribe [day] [HH:MM] [Area/City]` — get it every week as a DM from relbot; what you "
+        "leave out is Monday, 08:00 and your Slack time zone (e.g. `/relbot digest subscribe fri 16:30 "
+        "Europe/London`)",
+        "`/relbot digest unsubscribe` — stop it",
+        "`/relbot digest subscription` — what is set up now",
+        "Admins can name someone else first: `/relbot digest subscribe U0123ABCD wed`.",
+    ]),
 }
 
 
@@ -57,6 +71,11 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class DigestSubscription:
+    text: str  # what follows `digest`, e.g. "subscribe mon 08:00 Europe/London" (digest.slack_text reads it)
+
+
+@dataclass(frozen=True)
 class Log:
     account: str
     text: str
@@ -67,7 +86,7 @@ class Link:
     account: str
 
 
-Command = Help | Draft | Ask | Digest | Log | Link
+Command = Help | Draft | Ask | Digest | DigestSubscription | Log | Link
 
 
 class CommandError(RelbotError):
@@ -79,6 +98,8 @@ class CommandError(RelbotError):
 
 
 def help_text(topic: str | None = None) -> str:
+    if topic in DETAILS:
+        return DETAILS[topic]
     if topic in USAGE:
         return USAGE[topic]
     lines = "\n".join(f"• {USAGE[name]}" for name in SUBCOMMANDS)
@@ -96,7 +117,7 @@ def parse(text: str, accounts: Sequence[str] = ()) -> Command:
     if name == "help":
         return Help(rest.split()[0].casefold() if rest.split() else None)
     if name == "digest":
-        return Digest()
+        return _digest(rest)
     if not rest:
         raise CommandError(f"Which account? Usage: {USAGE[name]}")
     if name in DRAFT_KINDS:
@@ -152,6 +173,19 @@ def _bounded(text: str, limit: int, what: str) -> str:
     if len(text) > limit:
         raise CommandError(f"That {what} is too long: {len(text):,} characters (the limit is {limit:,}).")
     return text
+
+
+def _digest(rest: str) -> Digest | DigestSubscription:
+    if not rest:
+        return Digest()
+    action = rest.split()[0]
+    if action.casefold() in DIGEST_ACTIONS:
+        return DigestSubscription(_bounded(rest, MAX_SUBSCRIPTION_CHARS, "subscription request"))
+    shown = action if len(action) <= 40 else action[:40] + "…"
+    close = difflib.get_close_matches(action.casefold(), DIGEST_ACTIONS[:3], n=1, cutoff=0.5)
+    hint = f" Did you mean `/relbot digest {close[0]}`?" if close else ""
+    raise CommandError(f"`/relbot digest` does not take `{shown}`.{hint} `/relbot help digest` lists what it does.",
+                       suggestions=[f"digest {c}" for c in close])
 
 
 def _draft_kind(name: str) -> DraftKind:

@@ -28,6 +28,7 @@ class SlackUser:
     name: str  # real name, else display name, else the id
     is_guest: bool  # single- or multi-channel guest (restricted / ultra-restricted)
     is_external: bool  # a Slack Connect user from another organisation, or a deleted/bot account
+    tz: str | None = None  # the user's own time zone in Slack (users.info ``tz``), e.g. "Europe/London"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Directory:
             name=str(data.get("real_name") or profile.get("real_name") or profile.get("display_name") or user_id),
             is_guest=bool(data.get("is_restricted") or data.get("is_ultra_restricted")),
             is_external=bool(data.get("is_stranger") or data.get("deleted") or data.get("is_bot")),
+            tz=str(data["tz"]) if data.get("tz") else None,
         )
         self._users.put(user_id, user)
         return user

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from relbot.errors import RelbotError
-from relbot.slack.commands import Ask, Command, Digest, Draft, Help, Link, Log, help_text
+from relbot.slack.commands import Ask, Command, Digest, DigestSubscription, Draft, Help, Link, Log, help_text
 from relbot.slack.delivery import Destination
 from relbot.slack.drafts import LABELS, DraftRequest
 from relbot.slack.flows import deliver_draft
@@ -25,6 +25,8 @@ def receipt(command: Command) -> str:
         return f":hourglass_flowing_sand: Drafting the {LABELS[command.kind]} for *{escape(command.account)}*…"
     if isinstance(command, Ask):
         return ":hourglass_flowing_sand: Looking through the account's history…"
+    if isinstance(command, DigestSubscription):
+        return ":hourglass_flowing_sand: Checking your digest subscription…"
     return ":hourglass_flowing_sand: On it…"
 
 
@@ -85,6 +87,14 @@ def _digest(rt: Runtime, command: Digest, dest: Destination) -> None:
     rt.delivery.send(dest, [Page(text=text, blocks=blocks)])
 
 
+def _digest_subscription(rt: Runtime, command: DigestSubscription, dest: Destination) -> None:
+    """subscribe / unsubscribe / subscription: digest.slack_text does the work; the reply is private."""
+    from relbot.slack.digest_subscription import change_subscription
+
+    rt.delivery.say(dest, change_subscription(rt, user_id=dest.user_id, text=command.text))
+
+
 ROUTES: dict[type, Callable[[Runtime, Any, Destination], None]] = {
     Help: _help, Draft: _draft, Ask: _ask, Log: _log, Link: _link, Digest: _digest,
+    DigestSubscription: _digest_subscription,
 }
