@@ -1,5 +1,6 @@
 """Scenario fixtures in bolt's style: the real app served over HTTP on 127.0.0.1, signed requests in, a
-local Slack Web API recording what comes out. Nothing inside relbot is replaced."""
+local Slack Web API recording what comes out; or the same app connected over Socket Mode to a local Socket Mode
+server (``socket_relbot``); ``over`` runs a test each way. Nothing inside relbot is replaced."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from slack_bolt import App
@@ -17,11 +19,17 @@ from slack_sdk import WebClient
 from relbot.services import Services
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import Response, SlackSender
+from tests.support.socket_mode_server import SocketModeServer
+
+if TYPE_CHECKING:
+    from tests.slack.transports import Way
 
 REPO = Path(__file__).resolve().parents[2]
 WORKERS = 4  # lazy-listener threads of the app under test
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-1-A0RELBOT-1-test-app-token"  # app-level token: Socket Mode
+SOCKET_PING_S = 0.5  # the Socket Mode client's ping interval here: a dropped connection is noticed within a second
 
 # People and places from demo/accounts.yaml and demo/*/slack, plus the awkward cases.
 MAYA = "U0DEMO02"  # Lumen Health's account manager (team member)
@@ -96,3 +104,47 @@ def relbot(slack_services: Services, fake_slack: FakeSlack) -> Iterator[Relbot]:
         server.shutdown()
         server.server_close()
         workers.shutdown(wait=True, cancel_futures=True)  # no draft outlives its test's data dir
+
+
+@dataclass
+class SocketRelbot:
+    fake: FakeSlack
+    server: SocketModeServer
+    services: Services
+    app: App
+    handler: Any  # bolt's SocketModeHandler (slack_sdk's built-in client), as `relbot serve --socket` builds it
+
+
+@pytest.fixture()
+def socket_relbot(slack_services: Services, fake_slack: FakeSlack) -> Iterator[SocketRelbot]:
+    from relbot.slack.app import build_app
+    from relbot.slack.server import socket_handler
+    from relbot.slack.webclient import retry_handlers
+
+    client = WebClient(token=TOKEN, base_url=fake_slack.api_url, retry_handlers=retry_handlers())
+    workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="relbot-test-worker")
+    app = build_app(slack_services, client=client, executor=workers, socket_mode=True)
+    with SocketModeServer() as server:
+        fake_slack.answer("apps.connections.open", server.connections_open)
+        handler = socket_handler(app, app_token=APP_TOKEN, ping_interval=SOCKET_PING_S)
+        handler.connect()
+        server.wait_connected()
+        try:
+            yield SocketRelbot(fake_slack, server, slack_services, app, handler)
+        finally:
+            # The client's reader holds its socket lock in a 3 s recv; a close frame from the server ends that wait
+            handler.client.auto_reconnect_enabled = False  # (what close() would set first)
+            server.close_all()
+            handler.close()
+            workers.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(params=["http", "socket"])
+def over(request: pytest.FixtureRequest) -> Way:
+    """The app reached over HTTP, then over Socket Mode: a test taking ``over`` runs once each way."""
+    from tests.slack.transports import OverHttp, OverSocket
+
+    if request.param == "http":
+        return OverHttp(request.getfixturevalue("relbot"))
+    sock: SocketRelbot = request.getfixturevalue("socket_relbot")
+    return OverSocket(sock.fake, sock.services, sock.server)

@@ -68,12 +68,16 @@ class SlackSender:
                          "application/x-www-form-urlencoded", **kw)
 
     def command_body(self, text: str, *, user: str, channel: str, response_url: str) -> str:
-        return urlencode({
+        return urlencode(self.command_fields(text, user=user, channel=channel, response_url=response_url))
+
+    def command_fields(self, text: str, *, user: str, channel: str, response_url: str) -> dict[str, str]:
+        """A slash command's fields: form-encoded over HTTP, the envelope's payload in Socket Mode."""
+        return {
             "token": "legacy-unused", "team_id": self.team_id, "team_domain": "brightline", "channel_id": channel,
             "channel_name": "channel", "user_id": user, "user_name": user.lower(), "command": "/relbot",
             "text": text, "api_app_id": "A0RELBOT", "response_url": response_url,
             "trigger_id": f"{next(_ids)}.1.trigger",
-        })
+        }
 
     def interaction(self, payload: dict[str, Any], **kw: Any) -> Response:
         body = urlencode({"payload": json.dumps(payload)})
@@ -81,19 +85,28 @@ class SlackSender:
 
     def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
               **kw: Any) -> Response:
-        envelope = {
-            "token": "legacy-unused", "team_id": self.team_id, "api_app_id": "A0RELBOT", "type": "event_callback",
-            "event_id": event_id or f"Ev{next(_ids):010d}", "event_time": int(time.time()), "event": event,
-            "authorizations": [{"team_id": self.team_id, "user_id": "UBOTRELBOT", "is_bot": True}],
-        }
+        envelope = self.event_callback(event, event_id=event_id)
         headers = dict(kw.pop("headers", None) or {})
         if retry_num is not None:
             headers.update({"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"})
         return self.post(json.dumps(envelope), "application/json", headers=headers, **kw)
 
+    def event_callback(self, event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+        """The Events API body: the JSON posted over HTTP, the envelope's payload in Socket Mode."""
+        return {
+            "token": "legacy-unused", "team_id": self.team_id, "api_app_id": "A0RELBOT", "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_ids):010d}", "event_time": int(time.time()), "event": event,
+            "authorizations": [{"team_id": self.team_id, "user_id": "UBOTRELBOT", "is_bot": True}],
+        }
+
     # -- interaction payloads ------------------------------------------------------------------
     def block_action(self, *, user: str, action_id: str, value: str, channel: str | None = None,
                      response_url: str | None = None) -> Response:
+        return self.interaction(self.block_action_payload(user=user, action_id=action_id, value=value,
+                                                          channel=channel, response_url=response_url))
+
+    def block_action_payload(self, *, user: str, action_id: str, value: str, channel: str | None = None,
+                             response_url: str | None = None) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "type": "block_actions", "team": {"id": self.team_id}, "user": {"id": user},
             "api_app_id": "A0RELBOT", "trigger_id": f"{next(_ids)}.1.trigger",
@@ -107,4 +120,4 @@ class SlackSender:
             payload["container"] = {"type": "view", "view_id": "VHOME"}
         if response_url:
             payload["response_url"] = response_url
-        return self.interaction(payload)
+        return payload

@@ -30,7 +30,10 @@ from relbot.slack.wsgi import EVENTS_PATH, MAX_BODY_BYTES, relbot_wsgi
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
 
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
 DRAIN_POLL_S = 0.05
+SOCKET_PING_INTERVAL_S = 10.0  # bolt's default; a connection silent for 4 intervals is replaced
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,13 @@ def serve_http(server: HttpServer, *, on_ready: Callable[[str], None] | None = N
     server.serve_forever()
 
 
-def serve_socket(app: App, *, app_token: str) -> None:
+def socket_handler(app: App, *, app_token: str, ping_interval: float = SOCKET_PING_INTERVAL_S) -> SocketModeHandler:
+    """bolt's built-in Socket Mode handler (slack_sdk's own client), calling ``apps.connections.open`` through the
+    app's Web API client (so ``SLACK_API_URL`` applies). ``connect()`` it, or ``start()`` to block."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    SocketModeHandler(app, app_token=app_token).start()  # type: ignore[no-untyped-call]
+    return SocketModeHandler(app, app_token=app_token, ping_interval=ping_interval)
+
+
+def serve_socket(app: App, *, app_token: str) -> None:
+    socket_handler(app, app_token=app_token).start()  # type: ignore[no-untyped-call]
