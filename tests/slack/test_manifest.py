@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from relbot.slack.commands import SUBCOMMANDS
 from relbot.slack.views import BRIEF_CALLBACK, SAVE_CALLBACK
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
@@ -40,3 +41,11 @@ def test_only_the_scopes_relbot_uses() -> None:
     assert scopes == {"commands", "chat:write", "users:read", "channels:read", "groups:read", "im:read",
                       "im:write", "mpim:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
                       "assistant:write"}
+
+
+def test_the_slash_command_hint_names_every_subcommand_and_text_arrives_as_typed() -> None:
+    [command] = manifest()["features"]["slash_commands"]
+    assert command["usage_hint"].split()[0].split("|") == list(SUBCOMMANDS)
+    # Unescaped text: `/relbot digest subscribe U0123ABCD` reads the member ID as typed, and a typed @name
+    # (which Slack then sends as plain text) gets "name the person by their member ID".
+    assert command["should_escape"] is False
