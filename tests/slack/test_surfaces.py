@@ -60,16 +60,19 @@ def test_assistant_thread_starts_with_suggested_prompts(relbot: Relbot) -> None:
     assert hello.args["thread_ts"] == thread
 
 
-def test_assistant_answers_with_a_status_then_one_message(relbot: Relbot) -> None:
+def test_assistant_answers_with_a_status_then_one_streamed_message(relbot: Relbot) -> None:
     thread = payloads.next_ts()
     relbot.sender.event(payloads.thread_message(MAYA, MAYA_DM, thread, "What did we promise Lumen about reports?"))
-    [answer] = relbot.fake.wait_for("chat.postMessage")
+    [stop] = relbot.fake.wait_for("chat.stopStream")
+    [start] = relbot.fake.calls_to("chat.startStream")
     [status] = relbot.fake.calls_to("assistant.threads.setStatus")
-    assert status.at < answer.at and status.args["thread_ts"] == thread
-    assert answer.args["channel"] == MAYA_DM and answer.args["thread_ts"] == thread
-    assert "Q · What did we promise Lumen about reports?" in answer.text()
+    assert status.at < start.at and status.args["thread_ts"] == thread
+    assert start.args["channel"] == MAYA_DM and start.args["thread_ts"] == thread
+    assert "**What did we promise Lumen about reports?**" in "".join(
+        c.text() for c in relbot.fake.calls_to("chat.appendStream"))
+    assert "Sources" in stop.text()
     time.sleep(0.5)
-    assert len(relbot.fake.posts()) == 1
+    assert relbot.fake.posts() == [start]
 
 
 def test_assistant_briefs_on_request_and_asks_which_account_when_unclear(relbot: Relbot) -> None:

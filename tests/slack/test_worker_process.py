@@ -84,8 +84,11 @@ def test_every_surface_works_through_the_worker_process(split_relbot: SplitRelbo
                                               "context": {"channel_id": LUMEN_CHANNEL}}})
     time.sleep(0.5)
     relbot.sender.event(payloads.thread_message(MAYA, MAYA_DM, thread, "what did we promise about reporting?"))
-    answer = fake.wait_for("chat.postMessage", 2)[-1]
-    assert answer.args["thread_ts"] == thread and "Q · what did we promise about reporting?" in answer.text()
+    fake.wait_for("chat.stopStream")  # streamed into the thread, the account taken from the context
+    [start] = fake.calls_to("chat.startStream")
+    streamed = "".join(c.text() for c in fake.calls_to("chat.appendStream"))
+    assert start.args["thread_ts"] == thread and "**what did we promise about reporting?**" in streamed
+    assert "Lumen Health · as of" in streamed
 
     shortcut = payloads.message_shortcut(MAYA, GENERAL, "U0DEMO07", "Rachel wants weekly check-ins.",
                                          payloads.next_ts())

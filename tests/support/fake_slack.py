@@ -1,7 +1,10 @@
 """A local Slack Web API for tests: the real ``slack_sdk`` clients talk to it over HTTP on 127.0.0.1.
 
 It implements the methods relbot calls (and ``response_url`` endpoints), records every call, and can be
-scripted to answer a method with 429 + Retry-After or a 5xx a few times before it recovers.
+scripted to answer a method with 429 + Retry-After or a 5xx a few times before it recovers, or with Slack's
+``{"ok": false, "error": …}`` (``refuse``). Streams (``chat.startStream`` / ``appendStream`` / ``stopStream``)
+answer as Slack does: the stream message's ``ts`` and ``channel``, and ``message_not_in_streaming_state`` for
+a stream that is unknown or already stopped.
 
     with FakeSlack() as slack:
         slack.add_user("U1", "Maya Chen")
@@ -42,9 +45,10 @@ class Call:
     token: str | None = None  # the bearer token the call was made with
 
     def text(self) -> str:
-        """Everything a person could read in this call: fallback text plus every block's text, joined."""
-        parts = [str(self.args.get("text") or "")]
-        for source in (self.args.get("blocks"), self.args.get("view")):
+        """Everything a person could read in this call: fallback or markdown text plus every block's and stream
+        chunk's text, joined."""
+        parts = [str(self.args.get("text") or ""), str(self.args.get("markdown_text") or "")]
+        for source in (self.args.get("blocks"), self.args.get("view"), self.args.get("chunks")):
             parts.append(json.dumps(source, ensure_ascii=False) if source else "")
         return "\n".join(parts)
 
@@ -65,6 +69,8 @@ class FakeSlack:
         self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
         self.replies: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (channel, thread_ts) -> replies
         self._failures: dict[str, list[_Failure]] = {}
+        self._refusals: dict[str, list[str]] = {}  # method -> the Slack errors its next calls get, in order
+        self.streams: dict[str, str] = {}  # stream ts -> "streaming" | "stopped"
         self._answers: dict[str, Callable[[Call], dict[str, Any]]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -159,6 +165,11 @@ class FakeSlack:
         with self._cond:
             self._failures.setdefault(method, []).append(_Failure(status, retry_after, times))
 
+    def refuse(self, method: str, error: str, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get HTTP 200 with ``{"ok": false, "error": error}``."""
+        with self._cond:
+            self._refusals.setdefault(method, []).extend([error] * times)
+
     # -- assertions ----------------------------------------------------------------------------
     def calls_to(self, method: str, where: Callable[[Call], bool] | None = None) -> list[Call]:
         with self._cond:
@@ -180,8 +191,8 @@ class FakeSlack:
                 self._cond.wait(left)
 
     def posts(self) -> list[Call]:
-        """Every message relbot posted, in order, whatever the way (Web API or response_url)."""
-        kinds = {"chat.postMessage", "chat.postEphemeral", "response_url"}
+        """Every message relbot posted, in order, whatever the way (Web API, response_url, a stream's start)."""
+        kinds = {"chat.postMessage", "chat.postEphemeral", "chat.startStream", "response_url"}
         with self._cond:
             return [c for c in self.calls if c.method in kinds]
 
@@ -209,13 +220,16 @@ class FakeSlack:
         if self.delays.get(method):
             time.sleep(self.delays[method])
         failure = self._take_failure(method)
+        refusal = self._take_refusal(method)
         auth = request.headers.get("Authorization") or ""
         call = Call(method, args, parsed.path, time.monotonic(), auth.removeprefix("Bearer ") or None)
         with self._cond:
             self.calls.append(call)
             handler = self._answers.get(method)
             self._cond.notify_all()
-        if failure:
+        if refusal:
+            self._send(request, 200, {"ok": False, "error": refusal})
+        elif failure:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             error = "ratelimited" if failure.status == 429 else "internal_error"
             self._send(request, failure.status, {"ok": False, "error": error}, headers)
@@ -223,6 +237,11 @@ class FakeSlack:
             self._send_text(request, 200, "ok")
         else:
             self._send(request, 200, handler(call) if handler else self._answer(method, args))
+
+    def _take_refusal(self, method: str) -> str | None:
+        with self._cond:
+            queue = self._refusals.get(method)
+            return queue.pop(0) if queue else None
 
     def _take_failure(self, method: str) -> _Failure | None:
         with self._cond:
@@ -246,6 +265,8 @@ class FakeSlack:
             ts = f"1790000000.{next(self._ts):06d}"
             message = {"ts": ts, "text": args.get("text")}
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method in ("chat.startStream", "chat.appendStream", "chat.stopStream"):
+            return self._stream(method, args)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1790000000.{next(self._ts):06d}"}
         if method == "chat.getPermalink":
@@ -268,6 +289,23 @@ class FakeSlack:
         if method in ("views.open", "views.update", "views.publish"):
             return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **(args.get("view") or {})}}
         return {"ok": True}
+
+    def _stream(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args.get("channel")
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        with self._cond:
+            if method == "chat.startStream":
+                ts = f"1790000000.{next(self._ts):06d}"
+                self.streams[ts] = "streaming"
+                return {"ok": True, "channel": channel, "ts": ts}
+            ts = str(args.get("ts"))
+            if self.streams.get(ts) != "streaming":
+                return {"ok": False, "error": "message_not_in_streaming_state"}
+            if method == "chat.stopStream":
+                self.streams[ts] = "stopped"
+                return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, "blocks": args.get("blocks")}}
+            return {"ok": True, "channel": channel, "ts": ts}
 
     @staticmethod
     def _page(items: list[dict[str, Any]], args: dict[str, Any], key: str) -> dict[str, Any]:

@@ -153,8 +153,13 @@ def answer(draft: Answer) -> Rendered:
     out.units.extend(_notice(draft))
     text = draft.answer if draft.found else (draft.answer or "I could not find this in the account's history.")
     out.units.append(paragraphs(escape(text)))
-    out.units += listing("Sources", [_claim(c) for c in draft.claims], empty=None)
+    out.units += answer_sources(draft)
     return out
+
+
+def answer_sources(draft: Answer) -> list[Unit]:
+    """The answer's claims with their sources (what a streamed answer ends with, below its text)."""
+    return listing("Sources", [_claim(c) for c in draft.claims], empty=None)
 
 
 # -- lists -------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from relbot.errors import RelbotError
+from relbot.slack.answer_stream import answer_streamed
 from relbot.slack.blocks import render
 from relbot.slack.delivery import Destination
 from relbot.slack.drafts import DraftRequest, run_draft
@@ -21,6 +22,7 @@ from relbot.slack.feedback_ref import feedback_block, ref_for
 from relbot.slack.paging import Page, paginate
 from relbot.slack.runtime import Runtime
 from relbot.slack.shares import decode, encode, share_button
+from relbot.slack.stream_target import stream_target
 
 NOT_POSTED = (
     "I couldn't post in this channel. Invite me first (`/invite @relbot`), then press *Share to channel* again."
@@ -39,6 +41,11 @@ def reporting_errors(rt: Runtime, dest: Destination, where: str) -> Iterator[Non
 def deliver_draft(rt: Runtime, request: DraftRequest, dest: Destination) -> None:
     """Draft, render and deliver privately; with a Share button where sharing makes sense, and the thumbs
     up/down last (the public copy a Share posts carries neither)."""
+    # An answer for the asker's own DM with relbot streams there instead (one message in its thread on failure).
+    target = stream_target(rt, dest, request) if request.kind == "ask" else None
+    if target is not None:
+        answer_streamed(rt, request, target)
+        return
     draft = run_draft(rt.services, request)
     rendered = render(draft)
     public = paginate(rendered, cli_hint=request.cli_hint())

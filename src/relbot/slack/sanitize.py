@@ -21,6 +21,18 @@ def escape(text: str) -> str:
     return _BROADCAST.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]~|])")
+_LINE_START = re.compile(r"^(\s*(?:\d+)?)([#+.)-])", re.MULTILINE)  # a heading, a list item ("- ", "1. ")
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text safe inside the standard markdown of a streamed message (``markdown_text``): Slack's three
+    entities and broadcast words as in ``escape``, and markdown's own syntax (emphasis, code, links, tables,
+    headings, quotes, lists) backslash-escaped, so a record cannot format, link or structure the message."""
+    text = _MARKDOWN.sub(r"\\\1", escape(text))
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
 def link(url: str, label: str) -> str:
     """``<url|label>`` for a plain http(s) URL; anything else becomes the escaped label alone.
 
