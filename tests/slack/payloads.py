@@ -52,6 +52,18 @@ def home_opened(user: str) -> dict[str, Any]:
     return {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home", "event_ts": next_ts()}
 
 
+def messages_tab_opened(user: str, dm: str) -> dict[str, Any]:
+    """The agent view: the user opened the app's Messages tab (their DM with relbot)."""
+    return {"type": "app_home_opened", "user": user, "channel": dm, "tab": "messages", "event_ts": next_ts()}
+
+
+def dm_message(user: str, dm: str, text: str) -> dict[str, Any]:
+    """A top-level message typed in relbot's DM (the agent view's composer)."""
+    ts = next_ts()
+    return {"type": "message", "channel": dm, "channel_type": "im", "user": user, "text": text, "ts": ts,
+            "event_ts": ts}
+
+
 def thread_started(user: str, dm: str, thread_ts: str, viewing: str | None = None) -> dict[str, Any]:
     context = {"channel_id": viewing, "team_id": "T0DEMO"} if viewing else {}
     return {"type": "assistant_thread_started", "event_ts": next_ts(), "assistant_thread": {

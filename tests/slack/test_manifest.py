@@ -18,13 +18,23 @@ def manifest() -> dict[str, Any]:
     return data
 
 
-def test_command_shortcuts_home_and_assistant_are_declared() -> None:
+def test_command_shortcuts_home_and_agent_view_are_declared() -> None:
     features = manifest()["features"]
     assert [c["command"] for c in features["slash_commands"]] == ["/relbot"]
     assert {(s["type"], s["callback_id"]) for s in features["shortcuts"]} == {
         ("message", SAVE_CALLBACK), ("global", BRIEF_CALLBACK)}
     assert features["app_home"]["home_tab_enabled"] is True
-    assert "assistant_view" in features
+    assert features["app_home"]["messages_tab_enabled"] is True  # where the agent view lives
+    assert features["app_home"]["messages_tab_read_only_enabled"] is False
+
+
+def test_the_agent_view_replaces_the_legacy_assistant_panel() -> None:
+    features = manifest()["features"]
+    assert "assistant_view" not in features  # an app declares one of the two
+    agent = features["agent_view"]
+    assert set(agent) <= {"agent_description", "suggested_prompts", "actions"}
+    assert 0 < len(agent["agent_description"]) <= 300
+    assert len(agent["suggested_prompts"]) <= 4
 
 
 def test_events_interactivity_and_socket_mode() -> None:

@@ -1,5 +1,5 @@
 """The pieces of a streamed answer, without Slack: the plan's task updates, the markdown (escaped, bounded),
-and the closing blocks (bounded)."""
+the closing blocks (bounded), and the suggested prompts (the user's own accounts, read back as meant)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import json
 from typing import Any
 
 from relbot.drafting.progress import Progress
+from relbot.models import Account
 from relbot.slack.answer_markdown import answer_markdown
 from relbot.slack.answer_stream import STREAM_TEXT, closing_blocks
 from relbot.slack.drafts import DraftRequest
 from relbot.slack.feedback_ref import FeedbackRef, feedback_block
+from relbot.slack.intent import read_intent
 from relbot.slack.paging import MAX_BLOCKS
 from relbot.slack.sanitize import escape_markdown
 from relbot.slack.stream_plan import PlanUpdates
+from relbot.slack.suggestions import suggested_prompts
 from tests.slack import models_factory as make
 
 
@@ -82,3 +85,14 @@ def test_the_closing_blocks_fit_one_message_however_many_sources() -> None:
     assert len(blocks) <= MAX_BLOCKS
     assert blocks[-1]["type"] == "context_actions" and "did not fit" in json.dumps(blocks)
 
+
+def test_suggested_prompts_name_the_users_own_accounts_first_and_read_back_as_meant() -> None:
+    open_account = Account(name="Open Co")
+    mine = Account(name="Lumen Health", team=["U1"])
+    prompts = suggested_prompts("U1", [open_account, mine])
+    assert [p["message"] for p in prompts] == [
+        "Brief me on Lumen Health", "What did we promise Open Co?", "Feedback questions for Lumen Health",
+        "This week's digest"]
+    assert [read_intent(p["message"]) for p in prompts] == ["brief", "ask", "questions", "digest"]
+    assert all(p["title"] == p["message"] for p in prompts)
+    assert suggested_prompts("U1", []) == []

@@ -53,9 +53,10 @@ def test_assistant_thread_starts_with_suggested_prompts(relbot: Relbot) -> None:
     thread = payloads.next_ts()
     relbot.sender.event(payloads.thread_started(MAYA, MAYA_DM, thread, viewing=LUMEN_CHANNEL))
     [prompts] = relbot.fake.wait_for("assistant.threads.setSuggestedPrompts")
+    assert prompts.args["thread_ts"] == thread  # the legacy panel's prompts belong to its thread
     titles = [p["title"] for p in prompts.args["prompts"]]
-    assert titles == ["Brief me on …", "What did we promise …", "This week's digest"]
-    assert prompts.args["prompts"][0]["message"] == "Brief me on Lumen Health"
+    assert titles == ["Brief me on Lumen Health", "What did we promise Lumen Health?",
+                      "Feedback questions for Lumen Health", "This week's digest"]
     [hello] = relbot.fake.wait_for("chat.postMessage")
     assert hello.args["thread_ts"] == thread
 

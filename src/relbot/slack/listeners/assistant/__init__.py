@@ -1,4 +1,5 @@
-"""The assistant (agent) panel: suggested prompts when a thread starts, answers to what the user types."""
+"""The assistant panel (legacy `assistant_view`), and replies in threads of the agent view: suggested prompts when
+a thread starts, answers to what the user types in a DM thread."""
 
 from __future__ import annotations
 

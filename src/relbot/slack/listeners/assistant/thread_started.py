@@ -1,4 +1,5 @@
-"""A new assistant thread: a greeting and suggested prompts naming one of the user's own accounts."""
+"""A new assistant thread (the legacy assistant panel): a greeting and suggested prompts naming the user's own
+accounts. The agent view sends no such event; its prompts come with the Messages tab (``messages_tab_opened``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_bolt import SaveThreadContext, SetSuggestedPrompts
 from relbot.slack.delivery import Destination
 from relbot.slack.flows import reporting_errors
 from relbot.slack.runtime import Runtime
+from relbot.slack.suggestions import TITLE, suggested_prompts
 
 GREETING = "Hi! Ask me about any of your accounts: a brief, what we promised, what the client expects."
 
@@ -28,13 +30,9 @@ def runner(rt: Runtime) -> Callable[..., None]:
             if thread.get("context"):
                 save_thread_context(thread["context"])
             rt.access.check_user(dest.user_id)
-            visible = rt.access.visible_accounts(dest.user_id)
-            name = visible[0].name if visible else "an account"
-            set_suggested_prompts(prompts=[
-                {"title": "Brief me on …", "message": f"Brief me on {name}"},
-                {"title": "What did we promise …", "message": f"What did we promise {name}?"},
-                {"title": "This week's digest", "message": "This week's digest"},
-            ])
+            prompts = suggested_prompts(dest.user_id, rt.access.visible_accounts(dest.user_id))
+            if prompts:
+                set_suggested_prompts(prompts=prompts, title=TITLE)
             rt.delivery.say(dest, GREETING)
 
     return greet
