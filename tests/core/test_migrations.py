@@ -146,3 +146,13 @@ def test_db_copy_moves_a_state_file_into_postgresql_once(postgres, tmp_path: Pat
     again = _cli(env, "db", "copy", str(source))
     _, err = again.communicate(timeout=120)
     assert again.returncode == 2 and "already holds relbot data" in err  # never merged twice
+
+
+def test_the_named_head_is_the_migrations_head(tmp_path: Path) -> None:
+    from relbot.store import schema_version
+
+    db = Database.open(tmp_path / "state.sqlite3")
+    assert migrator.status(db).head == schema_version.HEAD  # a new migration must move HEAD too
+    assert schema_version.revision(db) is None
+    schema_version.ensure_current(db)
+    assert schema_version.revision(db) == schema_version.HEAD

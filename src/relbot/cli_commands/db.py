@@ -15,8 +15,6 @@ from typing import Any
 from relbot.cli_support import print_json
 from relbot.config import load_settings
 from relbot.errors import RelbotError
-from relbot.store import migrator
-from relbot.store.copy import copy_database
 from relbot.store.database import Database
 
 
@@ -41,6 +39,8 @@ def _database() -> Database:
 
 
 def migrate(args: argparse.Namespace) -> int:
+    from relbot.store import migrator  # Alembic loads only for the db commands, not every CLI call
+
     db = _database()
     applied = migrator.upgrade(db)
     after = migrator.status(db)
@@ -52,6 +52,8 @@ def migrate(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
+    from relbot.store import migrator
+
     db = _database()
     state = migrator.status(db)
     if args.json:
@@ -69,6 +71,8 @@ def status(args: argparse.Namespace) -> int:
 
 
 def copy(args: argparse.Namespace) -> int:
+    from relbot.store.copy import copy_database
+
     if not args.source.is_file():
         raise RelbotError(f"{args.source} is not a file; give the path of a relbot state.sqlite3.")
     target = _database()

@@ -9,7 +9,6 @@ checks the version again once it holds the lock.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -73,17 +72,3 @@ def upgrade(db: Database) -> tuple[str, ...]:
         after = _current(conn)
     scripts = _scripts()
     return tuple(reversed([s.revision for s in scripts.iterate_revisions(after or "base", before)])) if after else ()
-
-
-_migrated: set[str] = set()
-_migrated_lock = threading.Lock()
-
-
-def ensure_current(db: Database) -> None:
-    """Migrate once per process and database (the check is cheap, but not free on every request)."""
-    key = db.label
-    with _migrated_lock:
-        if key in _migrated:
-            return
-        upgrade(db)
-        _migrated.add(key)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from relbot.errors import UnknownAccountError
 from relbot.models import Account
-from relbot.store import migrator
+from relbot.store import schema_version
 from relbot.store.database import Database
 from relbot.store.schema import accounts, brief_snapshots, channel_links, processed_events
 
@@ -29,7 +29,7 @@ class StateDB:
     def __init__(self, target: Database | str | Path) -> None:
         """``target``: an open Database, a SQLAlchemy URL, or a SQLite file path."""
         self.db = target if isinstance(target, Database) else Database.open(target)
-        migrator.ensure_current(self.db)
+        schema_version.ensure_current(self.db)
         self._pruned_at: dt.datetime | None = None
 
     # -- accounts ------------------------------------------------------------------------------
