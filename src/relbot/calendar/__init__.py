@@ -1,0 +1,2 @@
+"""Meeting awareness: users' ICS calendars, the client meetings in them, the brief pushed before each one and
+the recap after it. The core here never imports the Slack layer; it is handed a Web API client to post with."""
