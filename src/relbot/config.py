@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     prompts_dir: Path | None = Field(None, validation_alias=_env("RELBOT_PROMPTS_DIR"))
     backfill_days: int = Field(90, ge=0, validation_alias=_env("RELBOT_BACKFILL_DAYS"))
     scheduler_enabled: bool = Field(False, validation_alias=_env("RELBOT_SCHEDULER"))
+    precall_minutes: int = Field(30, ge=5, le=1440, validation_alias=_env("RELBOT_PRECALL_MINUTES"))
+    calendar_poll_minutes: float = Field(5.0, ge=1, le=1440, validation_alias=_env("RELBOT_CALENDAR_POLL_MINUTES"))
+    # Calendar addresses come from users: by default relbot refuses to fetch from loopback and private
+    # networks (an intranet calendar server needs this on).
+    calendar_allow_private: bool = Field(False, validation_alias=_env("RELBOT_CALENDAR_ALLOW_PRIVATE"))
     log_level: str = Field("INFO", validation_alias=_env("RELBOT_LOG_LEVEL"))
 
     @field_validator("slack_api_url")

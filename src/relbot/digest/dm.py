@@ -25,8 +25,9 @@ class Skip(Exception):
     """Nothing may go to this recipient this week (a guest, no visible accounts): recorded, never retried."""
 
 
-def check_recipient(client: WebClient, user_id: str) -> None:
-    """Raises ``Skip`` for guests, external, deactivated and bot users: relbot shows them no account data."""
+def check_recipient(client: WebClient, user_id: str) -> dict[str, Any]:
+    """The user's users.info record; raises ``Skip`` for guests, external, deactivated and bot users: relbot
+    shows them no account data."""
     try:
         user: dict[str, Any] = client.users_info(user=user_id).get("user") or {}
     except SlackApiError as exc:
@@ -37,6 +38,7 @@ def check_recipient(client: WebClient, user_id: str) -> None:
         raise Skip("a guest account: relbot shows guests no account data")
     if user.get("is_stranger") or user.get("deleted") or user.get("is_bot"):
         raise Skip("an external, deactivated or bot account")
+    return user
 
 
 def open_dm(client: WebClient, user_id: str) -> str:

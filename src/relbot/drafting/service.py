@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from relbot.analysis.changes import snapshot as brief_snapshot
@@ -34,9 +35,14 @@ class DraftService:
 
     # -- drafts ------------------------------------------------------------------------------------
     def brief(
-        self, account: str, *, as_of: dt.date | None = None, use_llm: bool | None = None, save_snapshot: bool = True
+        self, account: str, *, as_of: dt.date | None = None, use_llm: bool | None = None, save_snapshot: bool = True,
+        since: dt.date | None = None,
     ) -> Brief:
+        """``since``: list the changes since the account as it stood that day (a user's last meeting with the
+        client) instead of since the last brief anyone drew."""
         ctx = self.context(account, as_of=as_of)
+        if since is not None:
+            ctx = replace(ctx, previous=brief_snapshot(self.context(account, as_of=since).analysis))
         draft = self._maybe_llm(extractive.brief(ctx), ctx, "brief", use_llm)
         if save_snapshot:
             self._svc.state.save_snapshot(ctx.account.name, brief_snapshot(ctx.analysis))

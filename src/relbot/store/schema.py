@@ -144,3 +144,85 @@ feedback = sa.Table(
     sa.UniqueConstraint("user_id", "target", name="feedback_one_per_message"),
     sa.Index("feedback_rated_at", "rated_at"),
 )
+
+# Each user's ICS calendar feeds. ``url`` is a secret (Google's secret address carries its key in the path):
+# shown and logged only as ``label``. The poll columns carry the conditional-GET validators and the backoff;
+# the lease lets any number of syncing processes poll each feed one at a time.
+calendar_feeds = sa.Table(
+    "calendar_feeds", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("feed_id", sa.Text, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("owner_email", sa.Text),
+    sa.Column("added_by", sa.Text),
+    sa.Column("added_at", sa.Text, nullable=False),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("body_hash", sa.Text),
+    sa.Column("calendar_name", sa.Text),
+    sa.Column("timezone", sa.Text),
+    sa.Column("polled_at", sa.Text),
+    sa.Column("ok_at", sa.Text),
+    sa.Column("changed_at", sa.Text),
+    sa.Column("expanded_until", sa.Text),
+    sa.Column("events", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("skipped", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("permanent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("last_error", sa.Text),
+    sa.Column("next_poll_at", sa.Text, nullable=False),
+    sa.Column("lease_owner", sa.Text),
+    sa.Column("lease_until", sa.Text),
+    sa.Index("calendar_feeds_due", "next_poll_at"),
+)
+
+# Per-user meeting settings: how many minutes before a client meeting its brief comes (null: the default).
+calendar_users = sa.Table(
+    "calendar_users", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("lead_minutes", sa.Integer),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+# The meeting occurrences each feed held when last read, over the coming days (rebuilt whenever the feed
+# changes or the window moves on). ``key`` stays the same when an occurrence moves.
+meetings = sa.Table(
+    "meetings", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("feed_id", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("uid", sa.Text, nullable=False),
+    sa.Column("start_at", sa.Text, nullable=False),
+    sa.Column("end_at", sa.Text, nullable=False),
+    sa.Column("all_day", sa.Boolean, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("location", sa.Text, nullable=False, server_default=""),
+    sa.Column("organizer", sa.Text),
+    sa.Column("attendees", sa.Text, nullable=False),  # JSON list of {email, name, partstat}
+    sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Index("meetings_start", "start_at"),
+)
+
+# What relbot sent about each meeting: the brief before it, the recap or the nudge after it. One row per
+# (user, kind, occurrence, start): a moved meeting has a new start and so gets a new pre-call push.
+meeting_deliveries = sa.Table(
+    "meeting_deliveries", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("kind", sa.Text, sa.CheckConstraint("kind IN ('precall', 'recap', 'nudge')"), primary_key=True),
+    sa.Column("occurrence", sa.Text, primary_key=True),
+    sa.Column("start_at", sa.Text, primary_key=True),
+    sa.Column("account", AccountName),
+    sa.Column("payload", sa.Text),  # JSON: what the push knew (record ids), so the recap can tell what is new
+    sa.Column("status", sa.Text, sa.CheckConstraint("status IN ('claimed', 'sent', 'failed', 'skipped')"),
+              nullable=False),
+    sa.Column("token", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("claimed_at", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text),
+    sa.Column("ts", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
