@@ -79,7 +79,7 @@ def test_unknown_subcommand_with_nothing_close_lists_them_all() -> None:
     with pytest.raises(CommandError) as err:
         parse("xyzzy")
     assert err.value.suggestions == []
-    assert "brief, questions, checklist, ask, digest, log, link, help" in str(err.value)
+    assert "brief, questions, checklist, ask, digest, calendar, log, link, help" in str(err.value)
 
 
 @pytest.mark.parametrize(("text", "needle"), [

@@ -48,9 +48,9 @@ def test_events_interactivity_and_socket_mode() -> None:
 
 def test_only_the_scopes_relbot_uses() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "chat:write", "users:read", "channels:read", "groups:read", "im:read",
-                      "im:write", "mpim:read", "channels:history", "groups:history", "im:history", "app_mentions:read",
-                      "assistant:write"}
+    assert scopes == {"commands", "chat:write", "users:read", "users:read.email", "channels:read", "groups:read",
+                      "im:read", "im:write", "mpim:read", "channels:history", "groups:history", "im:history",
+                      "app_mentions:read", "assistant:write"}
 
 
 def test_the_slash_command_hint_names_every_subcommand_and_text_arrives_as_typed() -> None:

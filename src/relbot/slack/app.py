@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackClientError
 
 from relbot.errors import ConfigError, StateUnavailableError
 from relbot.services import Services
+from relbot.slack import socket_log
 from relbot.slack.failures import user_message
 from relbot.slack.listeners import register_listeners
 from relbot.slack.replay import ReplayGuard
@@ -121,4 +122,6 @@ def _bolt_logger() -> logging.Logger:
     logger = logging.getLogger(BOLT_LOGGER)
     if not any(isinstance(f, _NoBodies) for f in logger.filters):
         logger.addFilter(_NoBodies())
+    # Socket Mode logs each envelope whole on this logger: a `/relbot calendar connect` address must not.
+    socket_log.install(logger)
     return logger

@@ -17,12 +17,15 @@ from relbot.errors import RelbotError
 
 DraftKind = Literal["brief", "questions", "checklist"]
 DRAFT_KINDS: tuple[DraftKind, ...] = ("brief", "questions", "checklist")
-SUBCOMMANDS = ("brief", "questions", "checklist", "ask", "digest", "log", "link", "help")
+SUBCOMMANDS = ("brief", "questions", "checklist", "ask", "digest", "calendar", "log", "link", "help")
+CalendarAction = Literal["status", "connect", "disconnect", "lead"]
+CALENDAR_ACTIONS: tuple[CalendarAction, ...] = ("status", "connect", "disconnect", "lead")
 DIGEST_ACTIONS = ("subscribe", "unsubscribe", "subscription", "subscriptions")  # = digest.slack_text.ACTIONS
 MAX_QUESTION_CHARS = 1_000
 MAX_NOTE_CHARS = 8_000
 MAX_ACCOUNT_CHARS = 100
 MAX_SUBSCRIPTION_CHARS = 200
+MAX_CALENDAR_URL_CHARS = 4_096  # fetch.MAX_URL_LENGTH is 2,048 after normalising; the parser only bounds it
 
 USAGE: dict[str, str] = {
     "brief": "`/relbot brief ACCOUNT` — account brief: snapshot, commitments, risks, talking points",
@@ -31,6 +34,8 @@ USAGE: dict[str, str] = {
     "ask": "`/relbot ask ACCOUNT QUESTION` — a grounded answer from the account's history",
     "digest": "`/relbot digest` — this week's digest; `/relbot digest subscribe|unsubscribe|subscription` — "
               "get it every week by DM (`/relbot help digest`)",
+    "calendar": "`/relbot calendar` — your calendar and next client meetings; `/relbot calendar connect URL|"
+                "disconnect|lead MINUTES` — a brief before each client call, by DM (`/relbot help calendar`)",
     "log": "`/relbot log ACCOUNT TEXT` — save a note to the account's history",
     "link": "`/relbot link ACCOUNT` — new messages in this channel become the account's history",
     "help": "`/relbot help` — this message",
@@ -44,6 +49,15 @@ DETAILS: dict[str, str] = {
         "`/relbot digest unsubscribe` — stop it",
         "`/relbot digest subscription` — what is set up now",
         "Admins can name someone else first: `/relbot digest subscribe U0123ABCD wed`.",
+    ]),
+    "calendar": "\n".join([
+        "`/relbot calendar` — your connected calendars, the lead time and your next client meetings, privately",
+        "`/relbot calendar connect URL` — connect your calendar by its secret iCal address (Google: Settings → "
+        "your calendar → Integrate calendar; Outlook: Settings → Calendar → Shared calendars → publish, ICS). "
+        "relbot then DMs you a brief before each client meeting.",
+        "`/relbot calendar disconnect` — forget your calendars and their meetings",
+        "`/relbot calendar lead 45` — get the brief 45 minutes before (5 minutes to 24 hours; `1h` works too); "
+        "`/relbot calendar lead default` goes back to the workspace's setting",
     ]),
 }
 
@@ -76,6 +90,15 @@ class DigestSubscription:
 
 
 @dataclass(frozen=True)
+class Calendar:
+    action: CalendarAction
+    arg: str = ""  # connect: the feed address (a secret: never echo or log it); lead: the minutes
+
+    def __repr__(self) -> str:  # a traceback or a debug print of the command must not carry the address
+        return f"Calendar(action={self.action!r}, arg={'<redacted>' if self.action == 'connect' else self.arg!r})"
+
+
+@dataclass(frozen=True)
 class Log:
     account: str
     text: str
@@ -86,7 +109,7 @@ class Link:
     account: str
 
 
-Command = Help | Draft | Ask | Digest | DigestSubscription | Log | Link
+Command = Help | Draft | Ask | Digest | DigestSubscription | Calendar | Log | Link
 
 
 class CommandError(RelbotError):
@@ -118,6 +141,8 @@ def parse(text: str, accounts: Sequence[str] = ()) -> Command:
         return Help(rest.split()[0].casefold() if rest.split() else None)
     if name == "digest":
         return _digest(rest)
+    if name == "calendar":
+        return _calendar(rest)
     if not rest:
         raise CommandError(f"Which account? Usage: {USAGE[name]}")
     if name in DRAFT_KINDS:
@@ -188,6 +213,40 @@ def _digest(rest: str) -> Digest | DigestSubscription:
                        suggestions=[f"digest {c}" for c in close])
 
 
+def _calendar(rest: str) -> Calendar:
+    action, arg = _split_first(rest)
+    wanted = action.casefold()
+    if not action or wanted == "status":
+        return Calendar("status")
+    if wanted == "connect":
+        if not arg:
+            raise CommandError("Which calendar? Usage: `/relbot calendar connect URL` with your calendar's secret "
+                               "iCal address (`/relbot help calendar` says where to find it).")
+        if len(arg) > MAX_CALENDAR_URL_CHARS:
+            raise CommandError("That calendar address is too long to be one. `/relbot help calendar` says which "
+                               "address to paste.")
+        return Calendar("connect", arg)
+    if wanted == "disconnect":
+        return Calendar("disconnect")
+    if wanted == "lead":
+        if not arg:
+            raise CommandError("How long before? Usage: `/relbot calendar lead 45` (minutes) or "
+                               "`/relbot calendar lead default`.")
+        return Calendar("lead", arg[:40])
+    # Never quote the word back: someone who forgot "connect" pasted their calendar's secret address here.
+    if _looks_like_address(action):
+        raise CommandError("To connect a calendar, type `/relbot calendar connect` followed by its address.",
+                           suggestions=["calendar connect"])
+    close = difflib.get_close_matches(wanted, CALENDAR_ACTIONS, n=1, cutoff=0.6) if len(action) <= 20 else []
+    hint = f" Did you mean `/relbot calendar {close[0]}`?" if close else ""
+    raise CommandError(f"`/relbot calendar` takes connect URL, disconnect or lead MINUTES.{hint} "
+                       "`/relbot help calendar` lists what it does.", suggestions=[f"calendar {c}" for c in close])
+
+
+def _looks_like_address(word: str) -> bool:
+    return "://" in word or "/" in word or word.casefold().startswith(("webcal", "http"))
+
+
 def _draft_kind(name: str) -> DraftKind:
     for kind in DRAFT_KINDS:
         if kind == name:
@@ -196,6 +255,9 @@ def _draft_kind(name: str) -> DraftKind:
 
 
 def _unknown_subcommand(word: str) -> CommandError:
+    if _looks_like_address(word):  # a pasted calendar address is a secret: not quoted back
+        return CommandError("To connect a calendar, type `/relbot calendar connect URL`. `/relbot help` lists "
+                            "every command.", suggestions=["calendar connect"])
     shown = word if len(word) <= 40 else word[:40] + "…"
     wanted = word.casefold()
     close = difflib.get_close_matches(wanted, SUBCOMMANDS, n=3, cutoff=0.5)

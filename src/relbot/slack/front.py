@@ -50,8 +50,12 @@ def start_front(services: Services, *, workers: int, inline: bool = False, socke
         resume_in_background(build_backfill(services, app.client))
     scheduler = None
     if services.settings.scheduler_enabled:  # one replica, or all: the delivery ledger keeps digests exactly-once
+        from relbot.calendar.scheduler import add_calendar_job
         from relbot.digest.scheduler import start_scheduler
+        from relbot.slack.meeting_messenger import SlackMessenger
 
-        print("relbot: weekly digest scheduler on (RELBOT_SCHEDULER).", file=sys.stderr)
+        print("relbot: scheduler on (RELBOT_SCHEDULER): weekly digests, calendar feeds and meeting briefs.",
+              file=sys.stderr)
         scheduler = start_scheduler(services, app.client)
+        add_calendar_job(scheduler, services, SlackMessenger(app.client))
     return Front(app=app, worker=worker, scheduler=scheduler)

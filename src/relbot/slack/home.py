@@ -7,11 +7,17 @@ latest brief's saved snapshot, so opening the tab never runs a full analysis.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from relbot.analysis.activity import last_contact
 from relbot.models import Account
+from relbot.slack import calendar_status as status
 from relbot.slack.runtime import Runtime
 from relbot.slack.views import HomeEntry
+
+log = logging.getLogger(__name__)
+NOT_CONNECTED = ("Not connected. Connect yours with `/relbot calendar connect URL` and get a brief by DM before "
+                 "each client call (`/relbot help calendar`).")
 
 
 def home_entries(rt: Runtime, user_id: str, *, today: dt.date | None = None) -> list[HomeEntry]:
@@ -30,3 +36,23 @@ def _entry(rt: Runtime, account: Account, today: dt.date) -> HomeEntry:
         health=int(health) if isinstance(health, int | float) else None,
         brief_date=latest[0][:10] if latest else None,
     )
+
+
+def calendar_lines(rt: Runtime, user_id: str, *, now: dt.datetime | None = None) -> list[str]:
+    """The Home's Calendar section: how to connect, or the next client meeting; a failing feed always shows."""
+    at = now or dt.datetime.now(dt.UTC)
+    try:
+        view = status.overview(rt, user_id, now=at, days=7)
+    except Exception as exc:  # the accounts below matter more than this section: the Home still opens
+        log.warning("App Home calendar section failed: %s", type(exc).__name__)
+        return []
+    if not view.connected:
+        return [NOT_CONNECTED]
+    lines = [status.feed_line(f, view.tz, now=at) for f in view.feeds if f.failing]
+    upcoming = [m for m in view.client if m.push_at is not None]
+    if upcoming:
+        lines.append(f"Next client meeting: {status.meeting_line(upcoming[0], view.tz, now=at)}")
+    else:
+        lines.append("No client meetings in the next 7 days.")
+    lines.append("`/relbot calendar` shows the rest.")
+    return lines

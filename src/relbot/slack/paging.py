@@ -86,15 +86,15 @@ def _tables(blocks: Iterable[Block]) -> int:
 
 def _chars(blocks: Iterable[Block]) -> int:
     # A table's text is bounded where it is built (blocks.TABLE_TEXT) and a page holds one: it rides on top.
-    return sum(_text_length(b.to_dict()) for b in blocks if b.type != "table")
+    return sum(text_length(b.to_dict()) for b in blocks if b.type != "table")
 
 
-def _text_length(value: Any) -> int:
+def text_length(value: Any) -> int:
     if isinstance(value, dict):
-        return sum(len(v) if k in ("text", "value", "url") and isinstance(v, str) else _text_length(v)
+        return sum(len(v) if k in ("text", "value", "url") and isinstance(v, str) else text_length(v)
                    for k, v in value.items())
     if isinstance(value, list):
-        return sum(_text_length(v) for v in value)
+        return sum(text_length(v) for v in value)
     return 0
 
 

@@ -10,7 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 from relbot.errors import RelbotError
-from relbot.slack.commands import Ask, Command, Digest, DigestSubscription, Draft, Help, Link, Log, help_text
+from relbot.slack.commands import (
+    Ask,
+    Calendar,
+    Command,
+    Digest,
+    DigestSubscription,
+    Draft,
+    Help,
+    Link,
+    Log,
+    help_text,
+)
 from relbot.slack.delivery import Destination
 from relbot.slack.drafts import LABELS, DraftRequest
 from relbot.slack.flows import deliver_draft
@@ -27,6 +38,10 @@ def receipt(command: Command) -> str:
         return ":hourglass_flowing_sand: Looking through the account's history…"
     if isinstance(command, DigestSubscription):
         return ":hourglass_flowing_sand: Checking your digest subscription…"
+    if isinstance(command, Calendar):  # never the address: this text is the ack, logged by bolt at DEBUG
+        return {"connect": ":hourglass_flowing_sand: Connecting your calendar and reading it…",
+                "status": ":hourglass_flowing_sand: Looking at your calendar…"}.get(
+            command.action, ":hourglass_flowing_sand: Updating your calendar settings…")
     return ":hourglass_flowing_sand: On it…"
 
 
@@ -94,7 +109,13 @@ def _digest_subscription(rt: Runtime, command: DigestSubscription, dest: Destina
     rt.delivery.say(dest, change_subscription(rt, user_id=dest.user_id, text=command.text))
 
 
+def _calendar(rt: Runtime, command: Calendar, dest: Destination) -> None:
+    from relbot.slack.calendar_commands import run_calendar
+
+    run_calendar(rt, command, dest)
+
+
 ROUTES: dict[type, Callable[[Runtime, Any, Destination], None]] = {
     Help: _help, Draft: _draft, Ask: _ask, Log: _log, Link: _link, Digest: _digest,
-    DigestSubscription: _digest_subscription,
+    DigestSubscription: _digest_subscription, Calendar: _calendar,
 }

@@ -80,8 +80,10 @@ def selected_account(view: dict[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def home(entries: Sequence[HomeEntry]) -> View:
-    blocks: list[Block] = [
+def home(entries: Sequence[HomeEntry], calendar: Sequence[str] = ()) -> View:
+    """``calendar``: the Calendar section's lines (mrkdwn, already escaped), first: what is due soonest."""
+    blocks: list[Block] = [HeaderBlock(text=plain("Calendar")), _text("\n".join(calendar))] if calendar else []
+    blocks += [
         HeaderBlock(text=plain("Your accounts")),
         ContextBlock(elements=[MarkdownTextObject(
             text="Drafts arrive in your Messages tab, visible only to you. `/relbot help` lists every command.")]),
