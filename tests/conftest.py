@@ -100,3 +100,17 @@ def state_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
         return tmp_path / "state.sqlite3"
     server = request.getfixturevalue("postgres")
     return str(server.create_database())
+
+
+@pytest.fixture()
+def demo_dm_slack():  # type: ignore[no-untyped-def]
+    """The local Slack Web API with the demo's users and DMs that keep what was posted (tests/digest/fake_dm.py)."""
+    from tests.digest.fake_dm import DigestSlack
+
+    fake = DigestSlack()
+    fake.start()
+    try:
+        fake.load_demo(REPO / "demo")
+        yield fake
+    finally:
+        fake.stop()

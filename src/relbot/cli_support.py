@@ -20,6 +20,15 @@ def iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD") from None
 
 
+
+def moment(value: str) -> dt.datetime:
+    """An ISO date-time argument (``--now``); a time without zone is UTC."""
+    try:
+        found = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date-time; use e.g. 2026-11-23T09:00+00:00") from None
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+
 def domain_list(value: str) -> list[str]:
     try:
         domains = parse_domains(value)

@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from relbot.cli_commands import accounts, db, demo, digest, drafts, eval, feedback, ingest, knowledge, search, serve
+from relbot.cli_commands import (
+    accounts,
+    calendar,
+    db,
+    demo,
+    digest,
+    drafts,
+    eval,
+    feedback,
+    ingest,
+    knowledge,
+    search,
+    serve,
+)
 
 COMMANDS: list[Callable[[Any], None]] = [
     demo.register,
@@ -13,6 +26,7 @@ COMMANDS: list[Callable[[Any], None]] = [
     search.register,
     drafts.register,
     digest.register,
+    calendar.register,
     feedback.register,
     accounts.register,
     knowledge.register,

@@ -9,18 +9,10 @@ import datetime as dt
 import sys
 from typing import Any
 
-from relbot.cli_support import print_json, services
+from relbot.cli_support import moment, print_json, services
 
 _SEND_HELP = ("post this week's digest to every subscriber whose time has come (once per person and week; "
               "safe to run from cron on several hosts); with --for, to that person now")
-
-
-def _moment(value: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date-time; use e.g. 2026-11-23T09:00+00:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def register(sub: Any) -> None:
@@ -31,7 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print only JSON")
     p.add_argument("--send", action="store_true", help=_SEND_HELP)
     p.add_argument("--no-llm", action="store_true", help="no LLM summary, even with an LLM configured")
-    p.add_argument("--now", type=_moment, metavar="ISO", help="act as if it were this moment (replays, tests); "
+    p.add_argument("--now", type=moment, metavar="ISO", help="act as if it were this moment (replays, tests); "
                    "a time without zone is UTC")
     p.set_defaults(handler=_digest)
     actions = p.add_subparsers(dest="action", metavar="ACTION")
