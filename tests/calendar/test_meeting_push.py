@@ -224,3 +224,13 @@ def test_a_meeting_created_inside_its_lead_time_is_pushed_in_the_same_run(
     feeds.publish(path, calendar(_client_call(uid="added-late", start=NOW + dt.timedelta(minutes=12)),
                                  owner=MAYA_MAIL))
     assert _sent(_run(svc, messenger, NOW + dt.timedelta(minutes=2))) == [("precall", "added-late")]
+
+
+def test_the_minute_tick_does_not_ask_slack_for_users_it_already_knows(
+        svc: Services, slack: DigestSlack, feeds: IcsServer, messenger: SlackMessenger) -> None:
+    _connect(svc, feeds, MAYA, MAYA_MAIL, _client_call())
+    _run(svc, messenger, NOW)  # the brief: one users.info, and her zone is kept
+    asked = sum(1 for c in slack.calls if c.method == "users.info")
+    for minute in range(1, 6):  # after the call, waiting for notes: every tick checks her meeting
+        _run(svc, messenger, CALL + dt.timedelta(hours=1, minutes=minute), force=False)
+    assert sum(1 for c in slack.calls if c.method == "users.info") == asked == 1

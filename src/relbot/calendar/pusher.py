@@ -26,7 +26,7 @@ from relbot.calendar.content import MeetingContent, MeetingMessage, Nudge
 from relbot.calendar.upcoming import MAX_LEAD_MINUTES, Meeting, MeetingView
 from relbot.errors import RelbotError
 from relbot.models import Record, SourceKind
-from relbot.store import meeting_deliveries
+from relbot.store import calendar_feeds, meeting_deliveries
 from relbot.store.database import Database
 from relbot.store.ledger import LedgerClaim, iso
 from relbot.store.meeting_deliveries import Kind
@@ -79,6 +79,8 @@ class MeetingPusher:
         self._can_see = can_see  # (user id, account name): the access rule every surface applies
         self._records_of = records_of
         self._recipients: dict[str, Recipient | Skip] = {}
+        self._notes: dict[str, dict[dt.date, set[str]]] = {}
+        self._zones: dict[str, str] | None = None
 
     def run(self, now: dt.datetime) -> list[PushOutcome]:
         return self.precalls(now) + self.after_calls(now)
@@ -109,20 +111,21 @@ class MeetingPusher:
     # -- after -----------------------------------------------------------------------------------
     def after_calls(self, now: dt.datetime) -> list[PushOutcome]:
         out = []
-        for meeting in self._view.between(now - RECAP_WITHIN, now, by_end=True):
-            if meeting.account is None or meeting.occurrence.all_day or meeting.declined:
-                continue
-            done = meeting_deliveries.kinds_done(self._db, meeting.user_id, meeting.occurrence.key)
+        ended = [m for m in self._view.between(now - RECAP_WITHIN, now, by_end=True)
+                 if m.account is not None and not m.occurrence.all_day and not m.declined]
+        settled = meeting_deliveries.settled(self._db, since=now - RECAP_WITHIN - dt.timedelta(days=1))
+        for meeting in ended:
+            done = settled.get((meeting.user_id, meeting.occurrence.key), set())
             if "recap" in done:
                 continue
-            recipient = self._recipient(meeting.user_id)
-            if isinstance(recipient, Skip):
-                continue  # a guest: the pre-call row already says why
-            new = self._new_notes(meeting, ZoneInfo(recipient.tz))
+            zone = self._zone(meeting.user_id, now)
+            if zone is None:
+                continue  # a guest or no such user: the pre-call row already says why
+            new = self._new_notes(meeting, zone)
             if new:
-                today = now.astimezone(ZoneInfo(recipient.tz)).date()
+                today = now.astimezone(zone).date()
                 out.append(self._deliver(meeting, "recap", now, self._recap_builder(meeting, new, today)))
-            elif "nudge" not in done and now >= _nudge_time(meeting, ZoneInfo(recipient.tz)):
+            elif "nudge" not in done and now >= _nudge_time(meeting, zone):
                 out.append(self._deliver(meeting, "nudge", now, functools.partial(_nudge, meeting)))
         return out
 
@@ -134,25 +137,55 @@ class MeetingPusher:
         and any record the event links to."""
         assert meeting.account is not None
         day = meeting.occurrence.start.astimezone(zone).date()
-        payload = meeting_deliveries.payload_of(self._db, meeting.user_id, "precall", meeting.occurrence.key) or {}
-        known = set(payload.get("known_notes", []))
+        notes = self._notes_of(meeting.account).get(day, set())
         linked = meeting.occurrence.description
-        return {r.id for r in self._records_of(meeting.account)
-                if (r.kind in NOTE_KINDS and r.date == day and r.id not in known)
-                or (r.source and len(r.source) > 8 and r.source in linked)}
+        linked_ids = {r.id for r in self._records_of(meeting.account)
+                      if r.source and len(r.source) > 8 and r.source in linked} if "/" in linked else set()
+        if not notes and not linked_ids:
+            return set()
+        payload = meeting_deliveries.payload_of(self._db, meeting.user_id, "precall", meeting.occurrence.key) or {}
+        return (notes - set(payload.get("known_notes", []))) | linked_ids
 
     def _known_notes(self, meeting: Meeting, zone: ZoneInfo) -> list[str]:
         assert meeting.account is not None
-        day = meeting.occurrence.start.astimezone(zone).date()
-        return sorted(r.id for r in self._records_of(meeting.account) if r.kind in NOTE_KINDS and r.date == day)
+        return sorted(self._notes_of(meeting.account).get(meeting.occurrence.start.astimezone(zone).date(), set()))
+
+    def _notes_of(self, account: str) -> dict[dt.date, set[str]]:
+        """The account's notes, transcripts and CRM logs by day, read once per run."""
+        if account not in self._notes:
+            by_day: dict[dt.date, set[str]] = {}
+            for r in self._records_of(account):
+                if r.kind in NOTE_KINDS and r.date is not None:
+                    by_day.setdefault(r.date, set()).add(r.id)
+            self._notes[account] = by_day
+        return self._notes[account]
+
+    def _zone(self, user_id: str, now: dt.datetime) -> ZoneInfo | None:
+        """The user's time zone: as last seen (kept in the database), else asked of Slack once. A tick every
+        minute must not call users.info for every user with a meeting behind them (Slack's rate limits)."""
+        if self._zones is None:
+            self._zones = calendar_feeds.zones(self._db)
+        name = self._zones.get(user_id)
+        if name is None:
+            recipient = self._recipient(user_id, now)
+            if isinstance(recipient, Skip):
+                return None
+            name = recipient.tz
+        return ZoneInfo(name)
 
     # -- delivery --------------------------------------------------------------------------------
-    def _recipient(self, user_id: str) -> Recipient | Skip:
+    def _recipient(self, user_id: str, now: dt.datetime) -> Recipient | Skip:
         if user_id not in self._recipients:
             try:
-                self._recipients[user_id] = self._messenger.recipient(user_id)
+                found = self._messenger.recipient(user_id)
             except Skip as exc:
                 self._recipients[user_id] = exc
+            else:
+                self._recipients[user_id] = found
+                if (self._zones or {}).get(user_id) != found.tz:
+                    calendar_feeds.set_zone(self._db, user_id, found.tz, now=now)
+                    if self._zones is not None:
+                        self._zones[user_id] = found.tz
         return self._recipients[user_id]
 
     def _deliver(self, meeting: Meeting, kind: Kind, now: dt.datetime,
@@ -185,7 +218,7 @@ class MeetingPusher:
         assert meeting.account is not None
         if not self._can_see(user, meeting.account):
             raise Skip("not on the account's team")
-        recipient = self._recipient(user)
+        recipient = self._recipient(user, now)
         if isinstance(recipient, Skip):
             raise recipient
         channel = self._messenger.open_dm(user)

@@ -18,8 +18,10 @@ from relbot.calendar.sync import LOOK_AHEAD, FeedOutcome, sync_one
 from relbot.slack import calendar_status as status
 from relbot.slack.commands import Calendar, CalendarAction
 from relbot.slack.delivery import Destination
+from relbot.slack.meeting_messenger import zone_name
 from relbot.slack.runtime import Runtime
 from relbot.slack.sanitize import clip, escape
+from relbot.store import calendar_feeds
 
 log = logging.getLogger(__name__)
 RESET_WORDS = frozenset({"default", "reset", "off"})
@@ -37,8 +39,11 @@ def _now() -> dt.datetime:
 # -- connect -----------------------------------------------------------------------------------------------
 def _connect(rt: Runtime, command: Calendar, dest: Destination) -> None:
     now, db = _now(), rt.services.state.db
-    connected = registry.connect(db, user_id=dest.user_id, url=command.arg, owner_email=_email(rt, dest.user_id),
+    email, tz = _profile(rt, dest.user_id)
+    connected = registry.connect(db, user_id=dest.user_id, url=command.arg, owner_email=email,
                                  added_by=dest.user_id, now=now)
+    if tz:
+        calendar_feeds.set_zone(db, dest.user_id, tz, now=now)
     outcome = sync_one(db, sync_options(rt.services), user_id=dest.user_id, feed_id=connected.feed_id, now=now)
     log.info("Calendar %s connected for %s (%s)", connected.label, dest.user_id,
              outcome.result if outcome else "being polled elsewhere")
@@ -67,16 +72,18 @@ def connect_reply(rt: Runtime, user_id: str, connected: registry.Connected, outc
     return "\n".join(lines)
 
 
-def _email(rt: Runtime, user_id: str) -> str | None:
-    """The user's own address (profile.email, with the users:read.email scope): it tells relbot which
-    attendee is the user, so their own domain counts as ours. Optional: without it matching still works."""
+def _profile(rt: Runtime, user_id: str) -> tuple[str | None, str | None]:
+    """The user's own address (profile.email, with the users:read.email scope: it tells relbot which attendee
+    is the user, so their own domain counts as ours) and time zone. Optional: matching works without them."""
     try:
-        profile = (rt.client.users_info(user=user_id).get("user") or {}).get("profile") or {}
+        user = rt.client.users_info(user=user_id).get("user") or {}
     except (SlackApiError, SlackClientError, OSError) as exc:
-        log.info("users.info for the calendar owner's address failed: %s", type(exc).__name__)
-        return None
-    email = profile.get("email")
-    return str(email) if isinstance(email, str) and "@" in email else None
+        log.info("users.info for the calendar owner failed: %s", type(exc).__name__)
+        return None, None
+    email = (user.get("profile") or {}).get("email")
+    tz = user.get("tz")
+    return (str(email) if isinstance(email, str) and "@" in email else None,
+            zone_name(tz) if isinstance(tz, str) and tz else None)
 
 
 # -- disconnect, lead ------------------------------------------------------------------------------------

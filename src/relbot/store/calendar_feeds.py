@@ -172,6 +172,20 @@ def set_lead(db: Database, user_id: str, minutes: int | None, *, now: dt.datetim
             index_elements=["user_id"], set_={"lead_minutes": minutes, "updated_at": iso(now)}))
 
 
+def set_zone(db: Database, user_id: str, tz: str, *, now: dt.datetime) -> None:
+    insert = db.insert(calendar_users).values(user_id=user_id, tz=tz, updated_at=iso(now))
+    with db.write() as conn:
+        conn.execute(insert.on_conflict_do_update(index_elements=["user_id"],
+                                                  set_={"tz": tz, "updated_at": iso(now)}))
+
+
+def zones(db: Database) -> dict[str, str]:
+    """Each user's time zone as last seen in Slack."""
+    query = sa.select(calendar_users.c.user_id, calendar_users.c.tz).where(calendar_users.c.tz.is_not(None))
+    with db.read() as conn:
+        return {str(u): str(z) for u, z in conn.execute(query).all()}
+
+
 def leads(db: Database) -> dict[str, int]:
     """Each user's own lead time in minutes, where they set one."""
     query = sa.select(calendar_users.c.user_id, calendar_users.c.lead_minutes).where(

@@ -177,11 +177,13 @@ calendar_feeds = sa.Table(
     sa.Index("calendar_feeds_due", "next_poll_at"),
 )
 
-# Per-user meeting settings: how many minutes before a client meeting its brief comes (null: the default).
+# Per-user meeting settings: how many minutes before a client meeting its brief comes (null: the default),
+# and the user's time zone, kept so the minute's tick need not ask Slack for it.
 calendar_users = sa.Table(
     "calendar_users", metadata,
     sa.Column("user_id", sa.Text, primary_key=True),
     sa.Column("lead_minutes", sa.Integer),
+    sa.Column("tz", sa.Text),  # the user's Slack time zone as last seen: when "the next morning" is
     sa.Column("updated_at", sa.Text, nullable=False),
 )
 

@@ -56,6 +56,7 @@ def upgrade() -> None:
         "calendar_users",
         sa.Column("user_id", sa.Text, primary_key=True),
         sa.Column("lead_minutes", sa.Integer),
+        sa.Column("tz", sa.Text),
         sa.Column("updated_at", sa.Text, nullable=False),
     )
     op.create_table(
