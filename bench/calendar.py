@@ -100,8 +100,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             state = StateDB(args.postgres_url or Path(tmp) / "state.sqlite3")
             for f in range(args.feeds):
-                registry.connect(state.db, user_id=f"U{f:05d}", url=f"{base}/calendar/ical/user{f}/private-{f:04x}/basic.ics",
-                                 owner_email=f"user{f}@brightline.example.com", added_by="bench", now=NOW)
+                url = f"{base}/calendar/ical/user{f}/private-{f:04x}/basic.ics"
+                registry.connect(state.db, user_id=f"U{f:05d}", url=url, owner_email=f"user{f}@brightline.example.com",
+                                 added_by="bench", now=NOW)
             options = SyncOptions(owner="bench:1:x", allow_private=True, workers=args.workers)
             report: dict[str, Any] = {"feeds": args.feeds, "events_per_feed": args.events, "workers": args.workers,
                                       "state": "postgresql" if args.postgres_url else "sqlite"}

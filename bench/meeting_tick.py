@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
+from tests.calendar.feeds import Event, calendar
+from tests.conftest import REPO
+from tests.digest.fake_dm import DigestSlack
+from tests.support.ics_server import IcsServer
 
 from bench.calendar import CLIENTS, NOW, feed_body
 from relbot.calendar import registry
@@ -29,10 +33,6 @@ from relbot.config import load_settings
 from relbot.demo import build_demo
 from relbot.services import build_services
 from relbot.slack.meeting_messenger import SlackMessenger
-from tests.calendar.feeds import Event, calendar
-from tests.conftest import REPO
-from tests.digest.fake_dm import DigestSlack
-from tests.support.ics_server import IcsServer
 
 DOMAINS = dict(zip(["Lumen Health", "Harbor Foods", "Crestline Outdoor", "Vela Fintech"], CLIENTS, strict=True))
 MAYA = "U0DEMO02"  # on Lumen Health's team: her briefs are drafted, not skipped

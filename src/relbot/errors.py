@@ -45,3 +45,7 @@ class StateUnavailableError(RelbotError):
     def __init__(self, what: str) -> None:
         super().__init__(f"relbot's database is not reachable right now ({what}); nothing was changed. "
                          "Try again in a minute.")
+
+
+class DeliveryError(RelbotError):
+    """A message could not be posted (the chat service refused or could not be reached); retried later."""

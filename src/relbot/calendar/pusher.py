@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from relbot.calendar.content import MeetingContent, MeetingMessage, Nudge
 from relbot.calendar.upcoming import MAX_LEAD_MINUTES, Meeting, MeetingView
 from relbot.errors import RelbotError
@@ -203,8 +201,8 @@ class MeetingPusher:
             log.info("Meeting %s for %s skipped: %s", kind, user, exc)
             meeting_deliveries.ledger(self._db).mark(c, "skipped", str(exc), now=now)
             return _outcome(meeting, kind, "skipped", detail=str(exc))
-        except (SlackApiError, SlackClientError, OSError, RelbotError) as exc:
-            reason = _reason(exc)
+        except (OSError, RelbotError) as exc:  # DeliveryError: the chat service refused or was unreachable
+            reason = str(exc) if isinstance(exc, RelbotError) else type(exc).__name__
         except Exception as exc:  # one meeting's bug must not stop the others' pushes
             log.exception("Meeting %s for %s failed unexpectedly", kind, user)
             reason = f"internal error ({type(exc).__name__})"
@@ -246,12 +244,6 @@ def _nudge(meeting: Meeting, recipient: Recipient) -> MeetingMessage:
 def _nudge_time(meeting: Meeting, zone: ZoneInfo) -> dt.datetime:
     ended = meeting.occurrence.end.astimezone(zone)
     return dt.datetime.combine(ended.date() + dt.timedelta(days=1), NUDGE_AT, zone)
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, SlackApiError):
-        return f"Slack said {exc.response.get('error') or exc.response.status_code}"
-    return str(exc) if isinstance(exc, RelbotError) else type(exc).__name__
 
 
 def _outcome(meeting: Meeting, kind: Kind, result: Result, ts: str | None = None,
