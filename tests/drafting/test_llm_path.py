@@ -74,3 +74,29 @@ def test_llm_brief_keeps_the_computed_snapshot(llm: tuple[DraftService, FakeOpen
     assert draft.generated_by == "llm"
     assert draft.snapshot == offline.snapshot
     assert [p.text for p in draft.talking_points] == ["Thank Priya for the launch."]
+
+
+def test_a_figure_a_date_or_a_name_the_cited_record_does_not_state_is_dropped(
+        llm: tuple[DraftService, FakeOpenAI]) -> None:
+    drafts, server = llm
+    offline = drafts.brief("Lumen", as_of=AS_OF, use_llm=False, save_snapshot=False)
+    records = drafts.context("Lumen", as_of=AS_OF).records
+    results = next(r for r in records if "$50,900" in r.text and "361 leads" in r.text)
+
+    def brief(request: RecordedRequest, ids: list[str]) -> dict[str, Any]:
+        assert results.id in ids
+        cite = [{"record_id": results.id, "source": "x"}]
+        data = offline.model_dump(mode="json")
+        data["talking_points"] = [
+            {"text": "October results: $50,900 spent for 361 leads.", "citations": cite},
+            {"text": "October spend came to $48,000.", "citations": cite},  # a figure the record does not state
+            {"text": "Rachel Adeyemi signs the renewal on 2026-12-15.", "citations": cite},  # an invented date
+            {"text": "Jordan Blake joins the steering group to review the results.", "citations": cite},  # a name
+        ]
+        return data
+
+    server.script(structured(brief))
+    draft = drafts.brief("Lumen", as_of=AS_OF, use_llm=True, save_snapshot=False)
+    assert draft.generated_by == "llm"
+    assert [p.text for p in draft.talking_points] == ["October results: $50,900 spent for 361 leads."]
+    assert draft.dropped_claims >= 3

@@ -32,6 +32,9 @@ def register(sub: Any) -> None:
     c.add_argument("--account", action="append", metavar="NAME", help="only this account (repeatable)")
     c.add_argument("--as-of", type=iso_date, help="draft as on this day, YYYY-MM-DD (default today)")
     c.add_argument("--llm", action="store_true", help="check the configured LLM's drafts instead of extractive ones")
+    c.add_argument("--labels", type=Path, metavar="FILE", help="measure a labelled set of real correspondence "
+                   "instead (each account in its own scratch workspace, as of its labelled day), e.g. "
+                   "../shared/data/enron-dev/labels.yaml")
     c.add_argument("--json", action="store_true", help="print only a JSON report")
     c.set_defaults(handler=run_citations)
     b = kinds.add_parser("briefs", help="offline briefs and answers of labelled real correspondence vs its labels")
@@ -86,16 +89,27 @@ def run_citations(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from relbot.config import load_settings
-    from relbot.eval.citation_eval import measure
+    from relbot.eval.citation_eval import measure, measure_parts
     from relbot.services import build_services
 
-    services = build_services(load_settings())
-    names = [a.name for a in services.state.list_accounts()]
-    accounts = [services.state.resolve_account(n).name for n in args.account] if args.account else names
-    if not accounts:
-        print("relbot: no accounts yet; ingest some sources (or run `relbot demo`) first", file=sys.stderr)
-        return 2
-    report = measure(services, accounts, as_of=args.as_of or dt.date.today(), use_llm=args.llm)
+    if args.labels:
+        from relbot.eval.brief_eval import labelled_workspace
+        from relbot.eval.brief_labels import load_labels
+
+        labels = load_labels(args.labels)
+        chosen = [a for a in labels.accounts if not args.account or a.id in args.account or a.name in args.account]
+        with tempfile.TemporaryDirectory(prefix="relbot-eval-citations-") as scratch:
+            parts = [(labelled_workspace(labels, a, Path(scratch) / a.id), a.name, a.as_of,
+                      [q.question for q in a.questions]) for a in chosen]
+            report = measure_parts(parts, use_llm=args.llm)
+    else:
+        services = build_services(load_settings())
+        names = [a.name for a in services.state.list_accounts()]
+        accounts = [services.state.resolve_account(n).name for n in args.account] if args.account else names
+        if not accounts:
+            print("relbot: no accounts yet; ingest some sources (or run `relbot demo`) first", file=sys.stderr)
+            return 2
+        report = measure(services, accounts, as_of=args.as_of or dt.date.today(), use_llm=args.llm)
     if args.json:
         print_json(report.model_dump(mode="json"))
         return 0
@@ -107,6 +121,11 @@ def run_citations(args: argparse.Namespace) -> int:
     for miss in report.unsupported:
         where = f"{miss.account} / {miss.section}"
         print(f"  unsupported ({miss.support:.2f}) {where}: {miss.line[:90]} [{miss.record_id[:10]}]")
+    by_section = ", ".join(f"{s} {n}" for s, n in report.facts_by_section.items()) or "none"
+    print(f"fact violations (a figure, date or name no cited record states): {len(report.fact_violations)} "
+          f"({by_section})")
+    for v in report.fact_violations:
+        print(f"  {v.kind} '{v.fact}' {v.account} / {v.section}: {v.line[:90]}")
     return 0
 
 

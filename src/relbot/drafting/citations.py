@@ -15,7 +15,7 @@ The walk is generic over pydantic models, so a new draft model is checked withou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any, TypeVar
 
@@ -24,12 +24,16 @@ from pydantic import BaseModel, ValidationError
 from relbot.models import Citation
 
 M = TypeVar("M", bound=BaseModel)
+# Whether a claim may stand on the citations it kept (e.g. every figure in it is in one of them).
+ClaimCheck = Callable[[BaseModel, list[Citation]], bool]
 
 
 class _Checker:
     def __init__(
-        self, allowed_ids: AbstractSet[str], allowed_sections: AbstractSet[str] | None, known: Mapping[str, Citation]
+        self, allowed_ids: AbstractSet[str], allowed_sections: AbstractSet[str] | None, known: Mapping[str, Citation],
+        claim_ok: ClaimCheck | None = None,
     ) -> None:
+        self.claim_ok = claim_ok
         self.allowed_ids = allowed_ids
         self.allowed_sections = allowed_sections
         self.known = known
@@ -55,7 +59,7 @@ class _Checker:
         fields = type(model).model_fields
         is_claim = "citations" in fields
         data: dict[str, Any] = {}
-        valid_own = 0
+        own: list[Citation] = []  # the claim's own citations that passed
         failed = False  # the model's own citations are bad: counted as a dropped claim
         gone = False  # it lost something it cannot stand without: not counted again
         for name, info in fields.items():
@@ -63,7 +67,7 @@ class _Checker:
             if isinstance(value, Citation):
                 fixed = self.citation(value)
                 if fixed is not None:
-                    valid_own += 1
+                    own.append(fixed)
                 elif is_claim or info.is_required():
                     failed = True
                 else:
@@ -79,7 +83,7 @@ class _Checker:
                     if isinstance(item, Citation):
                         fixed = self.citation(item)
                         if fixed is not None:
-                            valid_own += 1
+                            own.append(fixed)
                             kept.append(fixed)
                         elif is_claim:
                             failed = True
@@ -95,7 +99,9 @@ class _Checker:
                 data[name] = kept
             else:
                 data[name] = value
-        if is_claim and valid_own == 0:
+        if is_claim and not own:
+            failed = True
+        if is_claim and not failed and self.claim_ok is not None and not self.claim_ok(model, own):
             failed = True
         if failed:
             self.dropped += 1
@@ -109,14 +115,16 @@ def check_citations(
     *,
     allowed_sections: AbstractSet[str] | None = None,
     known: Mapping[str, Citation] | None = None,
+    claim_ok: ClaimCheck | None = None,
 ) -> tuple[M, int]:
     """A new, validated draft of the same class without the claims that fail the check, and how many went.
 
     `known` maps record ids (and playbook section ids) to their true citations: a kept citation is replaced
-    by it, so the source and date shown are the store's, not the model's copy. `dropped_claims` is set on the
+    by it, so the source and date shown are the store's, not the model's copy. `claim_ok` may refuse a claim on
+    the citations it kept (drafting/facts.py: a figure none of them states). `dropped_claims` is set on the
     result when the model has that field.
     """
-    checker = _Checker(allowed_ids, allowed_sections, known or {})
+    checker = _Checker(allowed_ids, allowed_sections, known or {}, claim_ok)
     data = checker.model(draft, in_list=False)
     if data is None:
         raise ValueError("the draft cannot stand without the claims whose citations failed the check")

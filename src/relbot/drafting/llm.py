@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from relbot.config import Settings
-from relbot.drafting.citations import check_citations
+from relbot.drafting.citations import ClaimCheck, check_citations
 from relbot.drafting.prompts import load_prompt
 from relbot.errors import ConfigError, DraftingError
 from relbot.models import Citation
@@ -63,6 +63,7 @@ class LlmDrafter:
         allowed_ids: AbstractSet[str],
         allowed_sections: AbstractSet[str] | None = None,
         known_citations: Mapping[str, Citation] | None = None,
+        claim_ok: ClaimCheck | None = None,
     ) -> tuple[T, int]:
         """The draft and how many of its claims were dropped for lacking a valid citation.
 
@@ -82,12 +83,13 @@ class LlmDrafter:
         parsed = parsed.model_copy(update={k: v for k, v in _CONTROL_FIELDS.items() if k in model_cls.model_fields})
         try:
             checked, dropped = check_citations(
-                parsed, allowed_ids, allowed_sections=allowed_sections, known=known_citations
+                parsed, allowed_ids, allowed_sections=allowed_sections, known=known_citations, claim_ok=claim_ok
             )
         except ValueError as exc:
             raise self._failure("no valid citations", exc, context, started) from None
         if dropped:
-            log.info("LLM draft %s: dropped %d claim(s) without a valid citation", model_cls.__name__, dropped)
+            log.info("LLM draft %s: dropped %d claim(s) without a valid citation or with a figure, date or name "
+                     "their records do not state", model_cls.__name__, dropped)
         return checked, dropped
 
     def _parsed(self, model_cls: type[T], result: Any, context: dict[str, str], started: float) -> T:

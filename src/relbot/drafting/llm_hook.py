@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from relbot.analysis.text import is_instruction, split_sentences
 from relbot.config import Settings
+from relbot.drafting.citations import ClaimCheck
+from relbot.drafting.facts import TEXT_FIELDS, FactCheck
 from relbot.drafting.models import Brief, DraftBase
 from relbot.errors import ConfigError, DraftingError
 from relbot.models import Citation, Record, SearchHit
@@ -96,6 +98,30 @@ def _variables(names: Sequence[str], draft: DraftBase, evidence: list[Record | S
     return {name: available.get(name, "") for name in names}
 
 
+def _facts_backed(evidence: Sequence[Record | SearchHit], account: str, ctx: DraftContext | None,
+                  as_of: dt.date) -> ClaimCheck:
+    """A model's claim stands only if every figure, date and name in it is in a record it cites: a model that
+    invents "$48,000", "2026-12-15" or "Jordan Blake" loses that claim, counted with the uncited ones."""
+    registry = [account, *([*ctx.account.aliases, ctx.account.client_contact or "", ctx.account.account_manager or ""]
+                           if ctx else [])]
+    check = FactCheck([_as_record(r) for r in evidence], registry=registry, as_of=as_of)
+
+    def backed(claim: BaseModel, citations: list[Citation]) -> bool:
+        fields = type(claim).model_fields
+        text = next((str(getattr(claim, f)) for f in TEXT_FIELDS if f in fields and getattr(claim, f)), "")
+        ids = [c.record_id for c in citations if c.record_id]
+        return not check.violations(text, ids, [c.section for c in citations if c.section])
+
+    return backed
+
+
+def _as_record(item: Record | SearchHit) -> Record:
+    if isinstance(item, Record):
+        return item
+    return Record(id=item.id, account=item.account, kind=item.kind, source=item.source, position=item.position,
+                  text=item.text, date=item.date, author=item.author, title=item.title)
+
+
 def refine(settings: Settings, draft: D, *, prompt: str, account: str, as_of: dt.date, knowledge_dir: Path,
            records: Sequence[Record | SearchHit], context: DraftContext | None = None,
            extra: dict[str, str] | None = None) -> D:
@@ -112,6 +138,7 @@ def refine(settings: Settings, draft: D, *, prompt: str, account: str, as_of: dt
         result, dropped = _drafter(settings).draft(
             type(draft), prompt_name=prompt, variables=variables, allowed_ids=set(known),
             allowed_sections=sections or None, known_citations=known,
+            claim_ok=_facts_backed(evidence, account, context, as_of),
         )
     except (DraftingError, ConfigError) as exc:
         reason = getattr(exc, "reason", None) or str(exc).rstrip(".")  # LlmDraftError carries the short phrase

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from relbot.config import load_settings
 from relbot.eval.brief_labels import LabelledAccount, Labels
 from relbot.eval.brief_scoring import AccountScore, overall, score
-from relbot.services import build_services
+from relbot.services import Services, build_services
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,15 @@ class BriefReport(BaseModel):
 
 
 def evaluate_account(labels: Labels, account: LabelledAccount, scratch: Path) -> AccountScore:
-    """Our side's domains come from the labels, as an operator sets RELBOT_AGENCY_DOMAINS; the client's as
-    `relbot accounts add NAME --domains` would."""
+    drafts = labelled_workspace(labels, account, scratch).drafts
+    brief = drafts.brief(account.name, as_of=account.as_of, use_llm=False, save_snapshot=False)
+    answers = [drafts.ask(account.name, q.question, as_of=account.as_of, use_llm=False) for q in account.questions]
+    return score(account, brief, answers)
+
+
+def labelled_workspace(labels: Labels, account: LabelledAccount, scratch: Path) -> Services:
+    """A scratch workspace holding one labelled account. Our side's domains come from the labels, as an
+    operator sets RELBOT_AGENCY_DOMAINS; the client's as `relbot accounts add NAME --domains` would."""
     settings = load_settings(data_dir=scratch, models_dir_override=load_settings().models_dir,
                              agency_domains=account.our_domains, openai_api_key=None, openai_base_url=None)
     services = build_services(settings)
@@ -35,10 +42,7 @@ def evaluate_account(labels: Labels, account: LabelledAccount, scratch: Path) ->
         log.warning("%d file(s) of %s failed to ingest", len(report.failed), account.name)
     stored = services.state.resolve_account(account.name)
     services.state.upsert_account(stored.model_copy(update={"domains": account.counterparty_domains}))
-    drafts = services.drafts
-    brief = drafts.brief(account.name, as_of=account.as_of, use_llm=False, save_snapshot=False)
-    answers = [drafts.ask(account.name, q.question, as_of=account.as_of, use_llm=False) for q in account.questions]
-    return score(account, brief, answers)
+    return services
 
 
 def evaluate(

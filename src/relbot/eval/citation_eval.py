@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from relbot.digest.content import build_digest
 from relbot.digest.models import AccountDigest
 from relbot.digest.weeks import IsoWeek
+from relbot.drafting.facts import FactCheck
 from relbot.eval.citation_support import (
     SUPPORT_AT_LEAST,
     CitedLine,
@@ -33,6 +34,14 @@ class Unsupported(BaseModel):
     support: float
 
 
+class FactViolation(BaseModel):
+    account: str
+    section: str
+    line: str
+    fact: str
+    kind: str  # money, percent, number, date, name
+
+
 class CitationReport(BaseModel):
     accounts: int
     lines: int
@@ -42,6 +51,15 @@ class CitationReport(BaseModel):
     control: float  # the same with each citation swapped for a random record of the account
     by_section: dict[str, tuple[int, float]]  # section -> (citations, precision)
     unsupported: list[Unsupported]
+    # Figures, dates and names a line states that none of its cited records (nor the registry) does.
+    fact_violations: list[FactViolation] = []
+
+    @property
+    def facts_by_section(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for v in self.fact_violations:
+            counts[v.section] += 1
+        return dict(sorted(counts.items()))
 
 
 def _digest_lines(entry: AccountDigest) -> list[CitedLine]:
@@ -52,34 +70,59 @@ def _digest_lines(entry: AccountDigest) -> list[CitedLine]:
     return [*lines, summary] if ids else lines
 
 
+# What account teams ask most (the agent view's suggested prompts among them): their answers are checked too.
+ASKED = ("What was decided at the last meeting?", "What did the client say about the budget?",
+         "What did the client say about reporting and results?")
+
+
 def measure(services: Services, accounts: Sequence[str], *, as_of: dt.date, use_llm: bool = False) -> CitationReport:
-    playbook = load_sections(services.knowledge_dir)
+    """Every account of one workspace, as of one day."""
+    return measure_parts([(services, account, as_of, ASKED) for account in accounts], use_llm=use_llm)
+
+
+def measure_parts(parts: Sequence[tuple[Services, str, dt.date, Sequence[str]]], *,
+                  use_llm: bool = False) -> CitationReport:
+    """Each (workspace, account, day, questions asked): a labelled corpus puts each account in its own
+    workspace and day, with its labelled questions."""
     judged: list[tuple[str, Judgement]] = []
     control: list[Judgement] = []
+    violations: list[FactViolation] = []
     lines = 0
-    digest = {d.account: d for d in build_digest(services, recipient=None, week=IsoWeek.of(as_of), today=as_of,
-                                                  use_llm=use_llm).accounts}
-    for account in accounts:
-        judge = SupportJudge(services.store.account_records(account), playbook)
+    digests: dict[tuple[int, dt.date], dict[str, AccountDigest]] = {}
+    for services, account, as_of, asked in parts:
+        playbook = load_sections(services.knowledge_dir)
+        key = (id(services), as_of)
+        if key not in digests:
+            built = build_digest(services, recipient=None, week=IsoWeek.of(as_of), today=as_of, use_llm=use_llm)
+            digests[key] = {d.account: d for d in built.accounts}
+        records = services.store.account_records(account)
+        judge = SupportJudge(records, playbook)
+        facts = FactCheck(records, registry=_registry(services, account), as_of=as_of,
+                          playbook={p.id: f"{p.heading} {p.text}" for p in playbook})
         found = [
             line
             for draft in (
-                services.drafts.brief(account, as_of=as_of, use_llm=use_llm),
+                services.drafts.brief(account, as_of=as_of, use_llm=use_llm, save_snapshot=False),
                 services.drafts.questions(account, as_of=as_of, use_llm=use_llm),
                 services.drafts.checklist(account, as_of=as_of, use_llm=use_llm),
             )
             for line in cited_lines(draft)
         ]
-        if account in digest:
-            found += _digest_lines(digest[account])
+        for question in asked:
+            answer = services.drafts.ask(account, question, as_of=as_of, use_llm=use_llm)
+            found += [replace(line, section="answers") for line in cited_lines(answer)]
+        if account in digests[key]:
+            found += _digest_lines(digests[key][account])
         lines += len(found)
+        violations += [FactViolation(account=account, section=line.section, line=line.text, fact=f.text, kind=f.kind)
+                       for line in found for f in facts.violations(line.text, line.record_ids, line.playbook)]
         judged.extend((account, j) for j in judge.judge(found))
         control.extend(judge.control(found))
     sections: dict[str, list[Judgement]] = defaultdict(list)
     for _, j in judged:
         sections[j.line.section].append(j)
     return CitationReport(
-        accounts=len(accounts),
+        accounts=len(parts),
         lines=lines,
         citations=len(judged),
         precision=round(precision([j for _, j in judged]), 3),
@@ -91,4 +134,10 @@ def measure(services: Services, accounts: Sequence[str], *, as_of: dt.date, use_
             for a, j in judged
             if not j.supported
         ],
+        fact_violations=violations,
     )
+
+
+def _registry(services: Services, account: str) -> list[str]:
+    found = services.state.resolve_account(account)
+    return [found.name, *found.aliases, found.client_contact or "", found.account_manager or ""]

@@ -21,14 +21,13 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from relbot.analysis.dates import dates_in
+from relbot.drafting.facts import TEXT_FIELDS, record_text
 from relbot.models import Citation, GuidanceSection, Record
 
 # A cited record supports a line when it holds at least this share of the line's (IDF-weighted) evidence.
 SUPPORT_AT_LEAST = 0.5
 MIN_CLAUSE_TERMS = 2
 _CLAUSE = re.compile(r";\s+|\.\s+")  # not ":": it introduces what a label (date · kind · author) says
-_TEXT_FIELDS = ("text", "what", "detail", "why", "name")
 _TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|\$?\d[\d,]*(?:\.\d+)?%?|[a-z][a-z'-]+")  # dates first: one term each
 _STOP = frozenset(
     {
@@ -75,7 +74,7 @@ def _walk(node: object, section: str) -> Iterator[CitedLine]:
             playbook = getattr(node, "playbook", None) if "playbook" in fields else None  # a question's rationale
             cited = [*citations, *([playbook] if isinstance(playbook, Citation) else [])]
             sections = tuple(c.section for c in cited if isinstance(c, Citation) and c.section)
-            text = next((getattr(node, f) for f in _TEXT_FIELDS if f in fields and getattr(node, f)), "")
+            text = next((getattr(node, f) for f in TEXT_FIELDS if f in fields and getattr(node, f)), "")
             if ids and text:
                 yield CitedLine(section, str(text), ids, sections)
         for name in fields:
@@ -100,7 +99,7 @@ class SupportJudge:
     def __init__(self, records: Sequence[Record], playbook: Sequence[GuidanceSection] = ()) -> None:
         self._playbook = {s.id: set(terms(f"{s.heading} {s.text}")) for s in playbook}
         self._records = {r.id: r for r in records}
-        self._terms = {r.id: set(terms(_record_text(r))) for r in records}
+        self._terms = {r.id: set(terms(record_text(r))) for r in records}
         frequency = Counter(t for found in self._terms.values() for t in found)
         total = max(1, len(records))
         self._idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
@@ -159,13 +158,3 @@ def _clauses(text: str, evidence: Callable[[str], set[str]]) -> list[set[str]]:
 
 def precision(judgements: Sequence[Judgement]) -> float:
     return sum(j.supported for j in judgements) / len(judgements) if judgements else 0.0
-
-
-def _record_text(record: Record) -> str:
-    """What a record says, as a line about it would put it: its date, author, recipients and title are part of
-    it (an e-mail's headers say who wrote to whom), and the dates it names ("by 15 October") count in the ISO
-    form drafts write them in."""
-    named_dates = [d.isoformat() for d in dates_in(record.text, record.date)] if record.date else []
-    parts = [record.date.isoformat() if record.date else "", record.author or "", *record.participants,
-             record.title or "", record.text]
-    return " ".join(filter(None, [*parts, *named_dates]))
