@@ -209,7 +209,7 @@ def test_cli_renders_claims_with_compact_citations(demo: Any, capsys: pytest.Cap
     assert main(["brief", "Lumen", "--no-llm", "--as-of", AS_OF.isoformat()]) == 0
     out = capsys.readouterr().out
     assert "Lumen Health" in out and "OVERDUE" in out and "Talking points" in out
-    assert "[email 2026-09-08 · emails/analytics-dashboard.mbox]" in out
+    assert "[email 2026-11-03 · emails/analytics-dashboard.mbox]" in out  # the concern's mention, quoted
     assert main(["brief", "Nowhere Ltd", "--no-llm"]) == 2
     assert "No account named" in capsys.readouterr().err
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from relbot.analysis.dates import dates_in
-from relbot.analysis.text import all_sentences, is_question
+from relbot.analysis.text import all_sentences, is_question, sentences
 from relbot.models import Record, SourceKind
 
 # CRM rows that record a conversation with the client; tasks and internal notes do not.
@@ -65,6 +65,12 @@ _COOLING = re.compile(
     r"took \w+ days to (?:answer|reply)|no reply|no answer|did not answer|didn't answer|pick this up later|"
     r"gone quiet|going quiet|go quiet|drift|missed (?:three|two|\d+) of|not joined)\b", re.I,
 )
+
+
+def cooling_words(record: Record) -> str:
+    """The sentence of a record that shows the cooling (its first, when none matches)."""
+    said = sentences(record)
+    return next((s.text for s in said if _COOLING.search(s.text)), said[0].text if said else record.text)
 
 
 def cooling_signs(records: list[Record], as_of: dt.date, limit: int = 3) -> list[Record]:

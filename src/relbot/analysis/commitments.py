@@ -159,6 +159,17 @@ def _cites(sents: list[Sentence]) -> list[Citation]:
     return list(seen.values())
 
 
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower())}
+
+
+def _restates(what: str, shown: str) -> bool:
+    """Whether a retelling of the promise says what the line shows: the commitment cites where it was promised
+    in those words, not every message that went back to it in others ("the recovery plan promised by 11/17")."""
+    mine, line = _words(what), _words(shown)
+    return not line or len(mine & line) * 2 >= len(line)
+
+
 def ledger(records: list[Record], people: People, as_of: dt.date) -> list[Commitment]:
     """Every promise in the account's history up to ``as_of`` (records after it are ignored)."""
     dated = sorted((r for r in records if r.date is None or r.date <= as_of),
@@ -182,7 +193,7 @@ def ledger(records: list[Record], people: People, as_of: dt.date) -> list[Commit
             status = CommitmentStatus.OPEN
         out.append(Commitment(
             what=best.what, owner=owner, due=group.due, status=status,
-            citations=_cites([p.sentence for p in group.promises]),
+            citations=_cites([p.sentence for p in group.promises if _restates(p.what, best.what)]),
             evidence=_cites(done or chased), side=_known(people.side(owner)),
             fulfilled_on=min((s.record.date for s in done if s.record.date), default=None),
             chases=len({s.record.date for s in chased}) if not done else 0,  # one event, however many retellings

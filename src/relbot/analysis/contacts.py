@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from relbot.analysis.dates import DATE_RE, resolve
-from relbot.analysis.people import NAME, People, Side
+from relbot.analysis.people import NAME, People, Person, Side
 from relbot.analysis.signatures import signature_role
 from relbot.analysis.text import Sentence, all_sentences
 from relbot.drafting.models import Contact
@@ -121,6 +121,17 @@ def points_of_contact(account: Account, changes: list[ContactChange]) -> dict[Si
     return current
 
 
+def _naming_record(person: Person) -> Record | None:
+    """The latest record that writes the person's name: a contact line names them, so the record it cites must
+    (where they were last seen only as "fkelly@…", an earlier message says who that is)."""
+    wanted = person.name.casefold()
+    for record in reversed(person.records):
+        said = " ".join([record.author or "", *record.participants, record.title or "", record.text]).casefold()
+        if wanted in said:
+            return record
+    return person.last_record
+
+
 def contacts(
     records: list[Record], account: Account, people: People, changes: list[ContactChange] | None = None
 ) -> list[Contact]:
@@ -139,7 +150,8 @@ def contacts(
     out: list[Contact] = []
     for person in people.by_name.values():
         label = ", ".join(filter(None, (role.get(person.name), titles.get(person.name)))) or None
-        cites = [person.last_record.citation()] if person.last_record else []
+        cited = _naming_record(person)
+        cites = [cited.citation()] if cited else []
         out.append(Contact(name=person.name, side=person.side, role=label, last_seen=person.last_seen,
                            citations=cites))
     rank = {current["client"]: 0, current["agency"]: 1}

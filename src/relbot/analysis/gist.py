@@ -57,3 +57,45 @@ def kind_label(record: Record) -> str:
         return f"CRM {match.group(1).lower()}" if match else "CRM"
     return {SourceKind.TRANSCRIPT: "call", SourceKind.NOTE: "meeting notes", SourceKind.EMAIL: "email",
             SourceKind.SLACK: "Slack"}[record.kind]
+
+
+QUOTE = 90  # a quote that backs a synthesised line: long enough to recognise, short enough to read in passing
+_SPEAKER = re.compile(r"^[A-Z][a-z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}: (?=\S)")  # "Rachel Adeyemi: ", not "RE: "
+_PART = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|so|which|because)\b)")
+
+
+def quoted(text: str, limit: int = QUOTE) -> str:
+    """A record's words, short and in quotation marks; a leading "Speaker: " and any quotation marks already
+    around them are dropped ("Rachel Adeyemi: “It's November…”" -> "“It's November…”")."""
+    text = _SPEAKER.sub("", " ".join(text.split())).strip("“”\"")
+    return f"“{clip(text, limit)}”"
+
+
+def said(record: Record, about: str = "", limit: int = QUOTE) -> str:
+    """The words of a record that back a line about `about`: its sentence sharing most of those words, or its
+    gist when none does, quoted."""
+    wanted = terms(about)
+    best = max(sentences(record), key=lambda s: (len(terms(s.text) & wanted), -s.index), default=None)
+    if wanted and best and terms(best.text) & wanted:
+        return quoted(_window(best.text, wanted, limit), limit)
+    text = gist(record, limit)
+    if record.title and text == clip(record.title, limit) and record.text.strip():
+        text = record.text  # nothing informative ("Thanks, James."): its own few words, not the subject line
+    return quoted(text, limit)
+
+
+def _window(text: str, wanted: set[str], limit: int) -> str:
+    """A long sentence from the part that names what the line is about: "Cost per lead was $141 in October, …,
+    and we still don't have the dashboard" about the dashboard -> "…and we still don't have the dashboard"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    parts = _PART.split(text)
+    best = max(range(len(parts)), key=lambda i: (len(terms(parts[i]) & wanted), -i))
+    return text if best == 0 else "…" + " ".join(parts[best:])
+
+
+def dated(record: Record, about: str = "", limit: int = QUOTE) -> str:
+    """ "2026-11-03 “It's November and we still don't have the analytics dashboard.”": a record's date beside
+    the words of it a line rests on."""
+    return f"{record.date or 'undated'} {said(record, about, limit)}"

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from relbot.analysis import playbook
 from relbot.analysis.activity import last_contact, report_chases, report_deliveries
+from relbot.analysis.gist import dated, kind_label, quoted, said
 from relbot.drafting.models import Commitment, CommitmentStatus, Concern, ConcernTrend, HealthFactor, HealthScore
 from relbot.knowledge import Cadence
-from relbot.models import Account, Citation, Record
+from relbot.models import Account, Citation, Record, SourceKind
 
 # Points per factor (they sum to 100). Keeping in touch weighs most: a silent account cools before it ends
 # (playbook: staying in touch); promises and the client's own concerns come next.
@@ -28,6 +29,7 @@ UNDATED_GRACE_DAYS = 30
 CONCERN_COST = {ConcernTrend.GROWING: 10.0, ConcernTrend.NEW: 6.0, ConcernTrend.STEADY: 4.0, ConcernTrend.EASING: 0.0}
 REPORT_CHASE_COST = 5.0
 RECENT_DAYS = 90
+FACTOR_QUOTE = 70  # a factor's reason quotes each record it cites, briefly: it sits in a table cell
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,10 @@ def contact_cadence(x: HealthInputs) -> HealthFactor:
                             citations=[playbook.cite(playbook.CADENCE)])
     gap = (x.as_of - last.date).days
     points = round(WEIGHTS[name] * _on_cadence(gap, days), 1)
+    by = f" from {last.author}" if last.author and last.kind in (SourceKind.EMAIL, SourceKind.SLACK) else ""
     return HealthFactor(name=name, points=points, max_points=WEIGHTS[name],
-                        detail=f"Last contact {last.date} ({gap} days ago); {rule}.",
+                        detail=f"Last contact {_days_ago(gap)}; {last.date} {kind_label(last)}{by}: "
+                               f"{said(last, limit=FACTOR_QUOTE)}; {rule}.",
                         citations=[last.citation(), playbook.cite(playbook.CADENCE)])
 
 
@@ -86,11 +90,21 @@ def status_reports(x: HealthInputs) -> HealthFactor:
     gap = (x.as_of - last).days
     chase_days = sorted({r.date for r in chased if r.date})
     points = max(0.0, WEIGHTS[name] * _on_cadence(gap, days) - REPORT_CHASE_COST * len(chase_days))
-    detail = f"Last report sent {last} ({gap} days ago); the tier asks for one every {days} days"
-    if chase_days:
-        detail += "; the client had to chase a report on " + ", ".join(str(d) for d in chase_days)
+    # Each record cited stands beside its own date and words: the report sent, then the chases shown.
+    detail = (f"Last report sent {_days_ago(gap)}; {last} {said(record, 'report sent', FACTOR_QUOTE)}; "
+              f"the tier asks for one every {days} days")
+    by_day: dict[dt.date | None, Record] = {}
+    for r in sorted(chased, key=lambda r: r.kind == SourceKind.CRM):  # a day's own words before its CRM row
+        by_day.setdefault(r.date, r)
+    shown = sorted(by_day.values(), key=lambda r: r.date or dt.date.min)[-2:]
+    if shown:
+        detail += "; the client had to chase a report: " + "; ".join(
+            dated(r, "report", FACTOR_QUOTE) for r in shown)
+        others = [d for d in chase_days if d not in {r.date for r in shown}]
+        if others:
+            detail += "; and on " + ", ".join(str(d) for d in others)
     return HealthFactor(name=name, points=round(points, 1), max_points=WEIGHTS[name], detail=detail + ".",
-                        citations=[record.citation(), *(r.citation() for r in chased[:2]), *guide])
+                        citations=[record.citation(), *(r.citation() for r in shown), *guide])
 
 
 def commitments(x: HealthInputs) -> HealthFactor:
@@ -102,9 +116,20 @@ def commitments(x: HealthInputs) -> HealthFactor:
     kept = [c for c in ours if c.status == CommitmentStatus.KEPT]
     cost = sum(OVERDUE_COST + (CHASED_COST if c.chases else 0) for c in overdue) + UNDATED_OPEN_COST * len(stale)
     detail = f"{len(kept)} kept, {len(overdue)} overdue, {len(stale)} undated and still open"
-    if overdue:
-        detail += ": " + "; ".join(f"{c.what} (due {c.due})" for c in overdue)
-    cites = [c.citations[0] for c in overdue + stale] + [e for c in overdue for e in c.evidence[-1:]]
+    records = {r.id: r for r in x.records}
+    cites: list[Citation] = []
+    for label, shown in (("overdue", overdue), ("undated", stale)):
+        if not shown:
+            continue
+        parts = []
+        for c in shown:
+            # Where it was promised and, when overdue, the latest chase, each beside its date and words.
+            backing = [c.citations[0], *(c.evidence[-1:] if c.status == CommitmentStatus.OVERDUE else [])]
+            found = [records[b.record_id] for b in backing if b.record_id in records]
+            due = f", due {c.due}" if c.due else ""
+            parts.append(f"{c.what}{due}: " + "; ".join(dated(r, c.what, FACTOR_QUOTE) for r in found))
+            cites += [records[r.id].citation() for r in found]
+        detail += f". {label.capitalize()}: " + "; ".join(parts)
     return HealthFactor(name=name, points=max(0.0, WEIGHTS[name] - cost), max_points=WEIGHTS[name],
                         detail=detail + ".", citations=[*cites, playbook.cite(playbook.PROMISES)])
 
@@ -113,11 +138,27 @@ def concern_signals(x: HealthInputs) -> HealthFactor:
     name = "Concern signals"
     active = [c for c in x.concerns if CONCERN_COST[c.trend]]
     cost = sum(CONCERN_COST[c.trend] for c in active)
-    detail = "; ".join(f"{c.topic} ({c.trend.value}, {len(c.mentions)} mention(s))" for c in active)
-    cites = [c.mentions[-1].citations[0] for c in active]
+    # Topics whose latest mention is the same record share one quote of it, so it is not repeated.
+    by_latest: dict[str, list[Concern]] = {}
+    for c in active:
+        by_latest.setdefault(c.mentions[-1].citations[0].record_id or "", []).append(c)
+    parts, cites = [], []
+    for group in by_latest.values():
+        latest = group[0].mentions[-1]
+        topics = ", ".join(f"{c.topic} ({c.trend.value}, {_times(len(c.mentions), 'mention')})" for c in group)
+        parts.append(f"{topics}: latest {latest.citations[0].date} {quoted(latest.text, FACTOR_QUOTE)}")
+        cites.append(latest.citations[0])
     return HealthFactor(name=name, points=max(0.0, WEIGHTS[name] - cost), max_points=WEIGHTS[name],
-                        detail=(detail or "No active concern in the records") + ".",
+                        detail=("; ".join(parts) or "No active concern in the records") + ".",
                         citations=[*cites, playbook.cite(playbook.SATISFACTION)])
+
+
+def _days_ago(n: int) -> str:
+    return "today" if n == 0 else f"{n} day{'' if n == 1 else 's'} ago"
+
+
+def _times(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 FACTORS = (contact_cadence, points_of_contact, status_reports, commitments, concern_signals)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from relbot.analysis import playbook
 from relbot.analysis.changes import changes_since
+from relbot.analysis.gist import gist, kind_label, quoted
 from relbot.drafting.brief_parts import decisions, recent_interactions
 from relbot.drafting.context import DraftContext
 from relbot.drafting.findings import ACTIVE_DAYS, Finding, findings
@@ -13,7 +14,7 @@ from relbot.drafting.models import Brief, Checklist, Claim, Question, QuestionSe
 MAX_QUESTIONS = 8
 MIN_QUESTIONS = 5
 MAX_MISSING_ITEM_QUESTIONS = 3
-TALKING_POINTS = 5
+TALKING_POINTS = 4
 RISKS = 4
 
 
@@ -35,7 +36,8 @@ def _recent(mention: Claim, ctx: DraftContext) -> bool:
 
 
 def _point(f: Finding) -> Claim:
-    return Claim(text=f.point or f.why, citations=[*f.citations, f.playbook])
+    cites = f.point_citations if f.point and f.point_citations is not None else [*f.citations, f.playbook]
+    return Claim(text=f.point or f.why, citations=cites)
 
 
 def brief(ctx: DraftContext) -> Brief:
@@ -71,7 +73,9 @@ def _fallbacks(ctx: DraftContext) -> list[Question]:
     stage = f"lifecycle#{ctx.account.stage.value}"
     return [
         Question(question="What is coming up for you in the next three months that we should plan for now?",
-                 why=f"The records run to {latest[0].date if latest else 'no date'}; nothing is planned beyond it.",
+                 why=(f"The records run to {latest[0].date}, the latest {kind_label(latest[0])}: "
+                      f"{quoted(gist(latest[0]))}; nothing is planned beyond it." if latest
+                      else "The records hold nothing yet; nothing is planned."),
                  citations=cites, playbook=playbook.cite(stage)),
         # These two rest on the playbook alone: no record says anything about them, so none is cited.
         Question(question="Are our updates reaching you often enough, and in the format you want?",
