@@ -70,9 +70,12 @@ def test_lumen_growing_cost_per_lead_concern_is_cited_from_question_to_escalatio
     concern = next(i for i in lumen.items if i.kind == SignalKind.CONCERN and "cost per lead" in i.text)
     assert concern.text.startswith("Growing concern")
     sources = _sources(concern.citations)
-    assert "lumen-health/emails/cpl-august-results.mbox" in sources
+    # The count cites the mentions it shows, each beside its date: the first (the question) and the latest.
+    assert "lumen-health/transcripts/2026-07-14-june-performance-review.srt" in sources
     assert "lumen-health/emails/retainer-review.mbox" in sources
     assert min(c.date for c in concern.citations if c.date) == dt.date(2026, 7, 14)
+    assert "4 mentions" in concern.text and len(concern.citations) == 3
+    assert all(f"{c.date} “" in concern.text for c in concern.citations)
 
 
 def test_every_item_cites_a_stored_record_or_a_playbook_section(svc: Services) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from relbot.digest import changes, signals
-from relbot.digest.models import AccountDigest, DigestItem
+from relbot.digest.evidence import title_or_gist
+from relbot.digest.models import AccountDigest, DigestItem, SignalKind
 from relbot.digest.ranking import is_exception, ordered, score
 from relbot.digest.review import Review
 from relbot.models import Citation
+
+_HEALTH = (SignalKind.HEALTH_DROP, SignalKind.HEALTH_RISE)
 
 
 def account_digest(r: Review) -> AccountDigest:
@@ -26,18 +29,25 @@ def account_digest(r: Review) -> AccountDigest:
 
 
 def _summary(r: Review, items: list[DigestItem], days: int | None) -> tuple[str, list[Citation]]:
-    """"health 100 · last contact 2026-11-19 (4 days ago) · Due this week: …", cited by the last contact and
-    the first citation of each item it mentions."""
+    """"health 100 · last contact 4 days ago; 2026-11-19 Sam Ortega: “Holiday Table — readiness” · Due this
+    week: …": each item in its short form, cited by the records that form rests on (the last contact by its
+    own record, beside its author and subject)."""
     delta = r.now.health.score - r.before.health.score
-    parts = [f"health {r.now.health.score}" + (f" ({delta:+d} this week)" if delta else "")]
+    moved = next((i.headline for i in items if i.kind in _HEALTH and i.headline), "")
+    change = ": ".join(filter(None, [f"{delta:+d} this week" if delta else "", moved]))
+    parts = [f"health {r.now.health.score}" + (f" ({change})" if change else "")]
     cites: list[Citation] = []
     last = r.now.last_contact
     if last and last.date:
-        parts.append(f"last contact {last.date} ({days} days ago)")
+        who = f"{last.author}: " if last.author else ""
+        # Two clauses: the gap is relbot's count, the date, author and subject are what the record says.
+        parts.append(f"last contact {days} days ago; {last.date} {who}“{title_or_gist(last).rstrip('. ')}”")
         cites.append(last.citation())
     else:
         parts.append("no client contact on record")
     for item in items:
-        parts.append(item.text.rstrip("."))
-        cites.append(item.citations[0])
+        if item.kind in _HEALTH or not item.headline:
+            continue
+        parts.append(item.headline)
+        cites += [c for c in item.headline_citations if c not in cites]
     return " · ".join(parts), cites

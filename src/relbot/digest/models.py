@@ -39,6 +39,9 @@ class DigestItem(BaseModel):
     text: str
     weight: float  # contribution to the account's attention score
     citations: list[Citation] = Field(min_length=1)
+    # The item as a quiet account's one line puts it, and the records that back that shorter form.
+    headline: str = ""
+    headline_citations: list[Citation] = Field(default_factory=list)
 
 
 class AccountDigest(BaseModel):

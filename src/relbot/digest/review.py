@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from relbot.analysis.overview import Analysis
 from relbot.digest.weeks import IsoWeek
 from relbot.knowledge import Cadence
-from relbot.models import Account, Stage
+from relbot.models import Account, Citation, Record, Stage
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class Review:
     @property
     def as_of(self) -> dt.date:
         return self.now.as_of
+
+    @cached_property
+    def _by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.now.records}
+
+    def record(self, citation: Citation) -> Record | None:
+        """The record a citation names, as the analysis read it (None for a playbook section)."""
+        return self._by_id.get(citation.record_id) if citation.record_id else None
 
     @property
     def since(self) -> dt.date:

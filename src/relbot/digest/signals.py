@@ -7,14 +7,16 @@ and it cites the records where replies were already slowing, since those are wha
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from relbot.analysis import playbook
 from relbot.analysis.activity import cooling_signs
-from relbot.analysis.gist import gist
+from relbot.digest.evidence import MAX_QUOTES, QUOTE_CHARS, SHORT_QUOTE_CHARS, quoted, said, sentence_where, when
 from relbot.digest.models import DigestItem, Severity, SignalKind
 from relbot.digest.ranking import cadence_weight, overdue_weight, weight
 from relbot.digest.review import Review
 from relbot.drafting.models import Commitment, CommitmentStatus
+from relbot.models import Citation, SourceKind
 
 COLD_FACTOR = 2  # no contact for twice the tier's cadence: the relationship is cooling, not just late
 
@@ -32,17 +34,23 @@ def contact(r: Review) -> list[DigestItem]:
         return []
     items = [DigestItem(
         kind=SignalKind.CADENCE_MISSED, severity=Severity.ATTENTION, weight=cadence_weight(gap, days),
-        text=f"Contact cadence missed: last client contact {last.date} ({gap} days ago); {rule}.",
+        text=f"Contact cadence missed: last client contact {last.date} ({gap} days ago), "
+             f"“{said(last, limit=SHORT_QUOTE_CHARS).rstrip('. ')}”; {rule}.",
         citations=[last.citation(), playbook.cite(playbook.CADENCE)],
+        headline=f"past the {days}-day {r.account.tier.value} cadence",
     )]
     if gap >= COLD_FACTOR * days:
-        slowing = [s for s in cooling_signs(r.now.records, r.as_of) if s.id != last.id]
-        before = ", after replies had slowed" if slowing else ""
+        slowing = [s for s in cooling_signs(r.now.records, r.as_of) if s.id != last.id][-(MAX_QUOTES - 1):]
+        before = "; replies had slowed before: " + "; ".join(
+            quoted(when(s), sentence_where(s, lambda one: bool(cooling_signs([one], r.as_of)), SHORT_QUOTE_CHARS))
+            for s in slowing
+        ) if slowing else ""
         items.insert(0, DigestItem(
             kind=SignalKind.GOING_COLD, severity=Severity.ATTENTION, weight=weight(SignalKind.GOING_COLD),
-            text=f"Going cold: nothing from the client for {gap} days{before}. Last word, {last.date}: "
-                 f"“{gist(last, 160)}”",
+            text=f"Going cold: nothing from the client for {gap} days. Last word, {quoted(when(last), said(last))}"
+                 f"{before}.",
             citations=[last.citation(), *(s.citation() for s in slowing), playbook.cite(playbook.GOING_COLD)],
+            headline="going cold",
         ))
     return items
 
@@ -51,34 +59,73 @@ def _due(c: Commitment) -> str:
     return f"due {c.due}" if c.due else "no date"
 
 
-def _owner(c: Commitment) -> str:
-    return f" — {c.owner}" if c.owner else ""
+_OWN_WORDS = {SourceKind.TRANSCRIPT: 0, SourceKind.EMAIL: 1, SourceKind.SLACK: 2, SourceKind.NOTE: 3,
+              SourceKind.CRM: 4}
+
+
+def _owner(r: Review, c: Commitment, cites: list[Citation]) -> str:
+    """ " — Maya Chen", as the cited records name the owner: their full name when one of them states it, else
+    the part of it they do ("Aisha" in "Aisha to share the plan"), so the line names no one its sources don't."""
+    if not c.owner:
+        return ""
+    said = " ".join(" ".join([rec.author or "", *rec.participants, rec.title or "", rec.text])
+                    for cite in cites if (rec := r.record(cite)))
+    if not said or c.owner in said:
+        return f" — {c.owner}"
+    part = next((w for w in c.owner.split() if re.search(rf"\b{re.escape(w)}\b", said)), c.owner)
+    return f" — {part}"
+
+
+def _shown(r: Review, c: Commitment, label: str, cites: list[Citation], limit: int = QUOTE_CHARS) -> str:
+    """ "promised 2026-09-08 “Maya Chen: I'll get you the dashboard by October 15”": each cited record beside the
+    sentence of it that names the commitment."""
+    found = [(cite, r.record(cite)) for cite in cites]
+    shown = [quoted(when(cite), said(record, c.what, limit)) for cite, record in found if record]
+    return f"{label} {'; '.join(shown)}" if shown else ""
+
+
+def _line(*parts: str) -> str:
+    return "; ".join(p for p in parts if p) + "."
 
 
 def commitments(r: Review) -> list[DigestItem]:
     items: list[DigestItem] = []
     horizon = r.week.end + dt.timedelta(days=7)  # this week and next
     for c in r.now.commitments:
-        promised = c.citations  # where it was promised comes first: that is what the reader checks
+        # Where it was promised comes first: that is what the reader checks. One promise is often in several
+        # records of a day (the call, the recap e-mail, the CRM row): the line quotes, and cites, the two that
+        # give the promiser's own words first.
+        promised = sorted(c.citations, key=lambda x: _OWN_WORDS.get(x.kind, len(_OWN_WORDS)) if x.kind else 9)
+        promised = promised[:MAX_QUOTES - 1]
+        head = f"{c.what}{_owner(r, c, promised)}, {_due(c)}"
+        first = [*promised[:1]]
         if c.status == CommitmentStatus.OVERDUE and c.side != "client" and c.due:
             late = (r.as_of - c.due).days
-            chased = f"; the client has chased it {c.chases}×" if c.chases else ""
+            chased = f", chased {c.chases}× by the client" if c.chases else ""
+            latest = c.evidence[-1:]
             items.append(DigestItem(
                 kind=SignalKind.OVERDUE, severity=Severity.ATTENTION, weight=overdue_weight(c.chases),
-                text=f"Overdue commitment: {c.what}{_owner(c)}, {_due(c)} ({late} days late{chased}).",
-                citations=[*promised, *c.evidence[-2:]],
+                text=_line(f"Overdue commitment: {head} ({late} days late{chased})",
+                           _shown(r, c, "promised", promised, SHORT_QUOTE_CHARS),
+                           _shown(r, c, "latest:", latest, SHORT_QUOTE_CHARS)),
+                citations=[*promised, *latest], headline=f"Overdue: {head}", headline_citations=first,
             ))
         elif c.status == CommitmentStatus.OVERDUE and c.due:
+            latest = c.evidence[-1:]
             items.append(DigestItem(
                 kind=SignalKind.CLIENT_OVERDUE, severity=Severity.WATCH, weight=weight(SignalKind.CLIENT_OVERDUE),
-                text=f"Waiting on the client: {c.what}{_owner(c)}, {_due(c)}.", citations=[*promised, *c.evidence[-1:]],
+                text=_line(f"Waiting on the client: {head}", _shown(r, c, "promised", first),
+                           _shown(r, c, "latest:", latest, SHORT_QUOTE_CHARS)),
+                citations=[*promised, *latest], headline=f"Waiting on the client: {head}", headline_citations=first,
             ))
         elif c.status == CommitmentStatus.OPEN and c.due and r.week.start <= c.due <= horizon:
-            when = "this week" if c.due <= r.week.end else "next week"
+            when_due = "this week" if c.due <= r.week.end else "next week"
             whose = "the client's promise" if c.side == "client" else "our promise"
             items.append(DigestItem(
                 kind=SignalKind.DUE_SOON, severity=Severity.WATCH,
-                weight=weight(SignalKind.DUE_SOON) / (1 if when == "this week" else 2),
-                text=f"Due {when}: {c.what}{_owner(c)}, {_due(c)} ({whose}).", citations=list(promised),
+                weight=weight(SignalKind.DUE_SOON) / (1 if when_due == "this week" else 2),
+                text=_line(f"Due {when_due}: {head} ({whose})",
+                           _shown(r, c, "promised", promised[:MAX_QUOTES - 1], SHORT_QUOTE_CHARS)),
+                citations=list(promised), headline=f"Due {when_due}: {head}", headline_citations=first,
             ))
     return items
