@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from relbot.analysis.text import clip, sentences, terms
 from relbot.models import Record, SourceKind
@@ -99,3 +100,12 @@ def dated(record: Record, about: str = "", limit: int = QUOTE) -> str:
     """ "2026-11-03 “It's November and we still don't have the analytics dashboard.”": a record's date beside
     the words of it a line rests on."""
     return f"{record.date or 'undated'} {said(record, about, limit)}"
+
+
+def named_as(name: str, records: Iterable[Record]) -> str:
+    """A person as the records name them: their full name when one of the records states it, else the part of
+    it they do ("Aisha" in "Aisha to share the plan"), so a line names no one its sources don't."""
+    said = " ".join(" ".join([r.author or "", *r.participants, r.title or "", r.text]) for r in records)
+    if not said or name in said:
+        return name
+    return next((w for w in name.split() if re.search(rf"\b{re.escape(w)}\b", said)), name)

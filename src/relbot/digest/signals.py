@@ -7,10 +7,10 @@ and it cites the records where replies were already slowing, since those are wha
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from relbot.analysis import playbook
 from relbot.analysis.activity import cooling_signs
+from relbot.analysis.gist import named_as
 from relbot.digest.evidence import MAX_QUOTES, QUOTE_CHARS, SHORT_QUOTE_CHARS, quoted, said, sentence_where, when
 from relbot.digest.models import DigestItem, Severity, SignalKind
 from relbot.digest.ranking import cadence_weight, overdue_weight, weight
@@ -64,16 +64,10 @@ _OWN_WORDS = {SourceKind.TRANSCRIPT: 0, SourceKind.EMAIL: 1, SourceKind.SLACK: 2
 
 
 def _owner(r: Review, c: Commitment, cites: list[Citation]) -> str:
-    """ " — Maya Chen", as the cited records name the owner: their full name when one of them states it, else
-    the part of it they do ("Aisha" in "Aisha to share the plan"), so the line names no one its sources don't."""
+    """ " — Maya Chen", as the cited records name the owner (analysis/gist.named_as)."""
     if not c.owner:
         return ""
-    said = " ".join(" ".join([rec.author or "", *rec.participants, rec.title or "", rec.text])
-                    for cite in cites if (rec := r.record(cite)))
-    if not said or c.owner in said:
-        return f" — {c.owner}"
-    part = next((w for w in c.owner.split() if re.search(rf"\b{re.escape(w)}\b", said)), c.owner)
-    return f" — {part}"
+    return f" — {named_as(c.owner, [rec for cite in cites if (rec := r.record(cite))])}"
 
 
 def _shown(r: Review, c: Commitment, label: str, cites: list[Citation], limit: int = QUOTE_CHARS) -> str:

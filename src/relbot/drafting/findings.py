@@ -8,11 +8,18 @@ from dataclasses import dataclass, field
 
 from relbot.analysis import playbook
 from relbot.analysis.activity import cooling_signs, cooling_words
-from relbot.analysis.gist import QUOTE, dated, gist, kind_label, quoted
+from relbot.analysis.gist import QUOTE, dated, gist, kind_label, named_as, quoted
 from relbot.analysis.praise import praise
 from relbot.analysis.text import clip
 from relbot.drafting.context import DraftContext
-from relbot.drafting.models import ChecklistEntry, ChecklistStatus, Claim, CommitmentStatus, ConcernTrend
+from relbot.drafting.models import (
+    ChecklistEntry,
+    ChecklistStatus,
+    Claim,
+    Commitment,
+    CommitmentStatus,
+    ConcernTrend,
+)
 from relbot.models import Citation, SourceKind
 
 ACTIVE_DAYS = 60  # a concern or a piece of praise older than this is not "lately"
@@ -47,6 +54,11 @@ def _dated(ctx: DraftContext, cites: list[Citation], about: str, limit: int = QU
     """("2026-11-03 “…”; 2026-11-16 “…”", the citations quoted): each cited record beside its date and words."""
     records = [r for c in cites if (r := ctx.record(c.record_id or "")) is not None]
     return "; ".join(dated(r, about, limit) for r in records), [r.citation() for r in records]
+
+
+def _owner(ctx: DraftContext, c: Commitment) -> str | None:
+    """The owner as the records that promised it name them."""
+    return named_as(c.owner, [r for x in c.citations if (r := ctx.record(x.record_id or ""))]) if c.owner else None
 
 
 def _mentions(mentions: list[Claim]) -> tuple[str, list[Citation]]:
@@ -107,7 +119,7 @@ def _commitments(ctx: DraftContext) -> list[Finding]:
                 point_citations=[*promised_at, *(latest_at if c.chases else []), promises],
             ))
         elif c.status == CommitmentStatus.OPEN and c.due and (c.due - ctx.as_of).days <= SOON_DAYS:
-            owner = c.owner or "owner unknown"
+            owner = _owner(ctx, c) or "owner unknown"
             out.append(Finding("due_soon", 5, f"{c.what} is due {c.due} ({owner}): promised {promised}.",
                                promised_at, promises,
                                point=f"Check it is on track: {inline(c.what)} ({owner}, due {c.due}), promised "
@@ -115,7 +127,7 @@ def _commitments(ctx: DraftContext) -> list[Finding]:
         elif c.status == CommitmentStatus.OPEN and c.due is None:
             owed, told = _owed(c.what)
             out.append(Finding(
-                "undated", 4, f"{c.owner or 'We'} {told} on {promised}; it is still open, with no date.",
+                "undated", 4, f"{_owner(ctx, c) or 'We'} {told} on {promised}; it is still open, with no date.",
                 promised_at, promises,
                 question=f"We still owe you {owed}: is it still useful, and by when would you like it?",
                 point=f"Deliver {owed}, or agree a date for it: promised {promised}, and still outstanding.",
