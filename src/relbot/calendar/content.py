@@ -117,4 +117,5 @@ def _cites(citations: Sequence[object], ids: set[str]) -> bool:
 
 def _record_line(title: str | None, kind: str, day: dt.date | None) -> str:
     what = {"transcript": "Transcript", "note": "Notes"}.get(kind, kind.capitalize())
-    return f"{what}{f' ({day.isoformat()})' if day else ''}: {title}" if title else f"{what} ({day})"
+    line = f"{what} ({day.isoformat()})" if day else what
+    return f"{line}: {title}" if title else line

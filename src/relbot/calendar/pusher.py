@@ -101,10 +101,11 @@ class MeetingPusher:
 
     def _last_met(self, meeting: Meeting) -> dt.date | None:
         """The day of the user's previous pre-call brief for this account: changes are listed since then."""
-        start, key = iso(meeting.occurrence.start), meeting.occurrence.key
-        earlier = [r for r in meeting_deliveries.sent_to(self._db, meeting.user_id, "precall", meeting.account)
-                   if r.key["start_at"] < start and r.key["occurrence"] != key]
-        return dt.datetime.fromisoformat(earlier[-1].key["start_at"]).date() if earlier else None
+        o = meeting.occurrence
+        earlier = [start for occurrence, start in
+                   meeting_deliveries.sent_starts(self._db, meeting.user_id, "precall", meeting.account)
+                   if start < o.start and occurrence != o.key]
+        return earlier[-1].date() if earlier else None
 
     # -- after -----------------------------------------------------------------------------------
     def after_calls(self, now: dt.datetime) -> list[PushOutcome]:

@@ -63,16 +63,15 @@ def run_once(services: Services, messenger: Messenger | None, *, now: dt.datetim
         found = accounts.get(account)
         return found is not None and can_see(user_id, found, admins)
 
-    def pusher() -> MeetingPusher:  # a fresh view each time: matched against the meetings as now stored
-        return MeetingPusher(db=db, view=meeting_view(services), content=content, messenger=messenger,
-                             can_see=allowed, records_of=lambda name: records_of(services, name))
-
-    content = MeetingContent(services.drafts, use_llm=use_llm)
+    # The view reads the stored meetings on each pass, so one pusher serves both passes (the accounts' address
+    # index is built once per run).
+    pusher = MeetingPusher(db=db, view=meeting_view(services), content=MeetingContent(services.drafts, use_llm=use_llm),
+                           messenger=messenger, can_see=allowed, records_of=lambda name: records_of(services, name))
     # What is due goes out before the feeds are polled (reading hundreds of changed feeds takes a while), then
     # whatever the poll made due (a meeting created inside its lead time) goes out at once.
-    pushes = pusher().run(now)
+    pushes = pusher.run(now)
     feeds = sync_feeds(db, sync_options(services), now=now, force=force)
     if any(f.result == "changed" for f in feeds):
         reported = {(p.user_id, p.kind, p.occurrence, p.start) for p in pushes}
-        pushes += [p for p in pusher().run(now) if (p.user_id, p.kind, p.occurrence, p.start) not in reported]
+        pushes += [p for p in pusher.run(now) if (p.user_id, p.kind, p.occurrence, p.start) not in reported]
     return CalendarRun(feeds=feeds, pushes=pushes)

@@ -53,8 +53,7 @@ def owner_emails(feeds: Iterable[Feed]) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for feed in feeds:
         mine = found.setdefault(feed.user_id, set())
-        if feed.owner_email:
-            mine.add(feed.owner_email.lower())
+        mine.update(a.lower() for a in (feed.owner_email, feed.calendar_name) if a and "@" in a)
     return {user: frozenset(emails) for user, emails in found.items()}
 
 
@@ -68,7 +67,6 @@ class MeetingView:
                 by_end: bool = False) -> list[Meeting]:
         feeds = calendar_feeds.listed(self._db, user_id=user_id)
         owners = owner_emails(feeds)
-        calendar_owners = calendar_feeds.calendar_owners(self._db)
         leads = calendar_feeds.leads(self._db)
         seen: set[tuple[str, str, str]] = set()
         found: list[Meeting] = []
@@ -78,8 +76,7 @@ class MeetingView:
             if once in seen:  # the same meeting in two of the user's calendars
                 continue
             seen.add(once)
-            mine = owners.get(stored.user_id, frozenset()) | calendar_owners.get((stored.user_id, stored.feed_id),
-                                                                                 frozenset())
+            mine = owners.get(stored.user_id, frozenset())
             found.append(Meeting(
                 user_id=stored.user_id, occurrence=o, match=self._index.match(o, mine),
                 lead=dt.timedelta(minutes=leads.get(stored.user_id, self._default)),

@@ -61,16 +61,22 @@ def post(client: WebClient, channel: str, digest: Digest, *, recipient: str) -> 
 def find_posted(client: WebClient, channel: str, *, recipient: str, week: str) -> str | None:
     """The ts of this week's digest in the DM, if an attempt posted it but died before recording it."""
     oldest = dt.datetime.combine(IsoWeek.parse(week).start - dt.timedelta(days=1), dt.time(), dt.UTC)
+    return find_marked(client, channel, event_type=EVENT_TYPE, payload={"recipient": recipient, "week": week},
+                       oldest=oldest)
+
+
+def find_marked(client: WebClient, channel: str, *, event_type: str, payload: dict[str, str],
+                oldest: dt.datetime) -> str | None:
+    """The ts of the message since ``oldest`` whose ``metadata`` is exactly this event type and payload."""
     try:
         history = client.conversations_history(
             channel=channel, oldest=str(oldest.timestamp()), limit=HISTORY_LIMIT, include_all_metadata=True)
     except SlackApiError as exc:
-        log.warning("Cannot look for an earlier digest in the DM (%s; the im:history scope is needed); "
-                    "posting it again.", exc.response.get("error"))
+        log.warning("Cannot look for an earlier %s message in the DM (%s; the im:history scope is needed); "
+                    "posting it again.", event_type, exc.response.get("error"))
         return None
     for msg in history.get("messages") or []:
         meta = msg.get("metadata") or {}
-        payload = meta.get("event_payload") or {}
-        if meta.get("event_type") == EVENT_TYPE and payload == {"recipient": recipient, "week": week}:
+        if meta.get("event_type") == event_type and (meta.get("event_payload") or {}) == payload:
             return str(msg.get("ts"))
     return None

@@ -10,8 +10,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from relbot.calendar import registry
 from relbot.calendar.run import sync_options
 from relbot.calendar.sync import LOOK_AHEAD, FeedOutcome, sync_one
@@ -39,11 +37,13 @@ def _now() -> dt.datetime:
 # -- connect -----------------------------------------------------------------------------------------------
 def _connect(rt: Runtime, command: Calendar, dest: Destination) -> None:
     now, db = _now(), rt.services.state.db
-    email, tz = _profile(rt, dest.user_id)
-    connected = registry.connect(db, user_id=dest.user_id, url=command.arg, owner_email=email,
+    # Their own address tells relbot which attendee they are (their domain is ours); their zone, when "the next
+    # morning" is. Both optional: the access checks' cached users.info lookup has them when Slack gives them.
+    user = rt.access.directory.user(dest.user_id)
+    connected = registry.connect(db, user_id=dest.user_id, url=command.arg, owner_email=user.email if user else None,
                                  added_by=dest.user_id, now=now)
-    if tz:
-        calendar_feeds.set_zone(db, dest.user_id, tz, now=now)
+    if user and user.tz:
+        calendar_feeds.set_zone(db, dest.user_id, zone_name(user.tz), now=now)
     outcome = sync_one(db, sync_options(rt.services), user_id=dest.user_id, feed_id=connected.feed_id, now=now)
     log.info("Calendar %s connected for %s (%s)", connected.label, dest.user_id,
              outcome.result if outcome else "being polled elsewhere")
@@ -70,20 +70,6 @@ def connect_reply(rt: Runtime, user_id: str, connected: registry.Connected, outc
         lines.append(f"Next: {status.meeting_line(upcoming[0], view.tz, now=now)}.")
     lines.append(status.lead_line(view) + " Change it with `/relbot calendar lead 45`.")
     return "\n".join(lines)
-
-
-def _profile(rt: Runtime, user_id: str) -> tuple[str | None, str | None]:
-    """The user's own address (profile.email, with the users:read.email scope: it tells relbot which attendee
-    is the user, so their own domain counts as ours) and time zone. Optional: matching works without them."""
-    try:
-        user = rt.client.users_info(user=user_id).get("user") or {}
-    except (SlackApiError, SlackClientError, OSError) as exc:
-        log.info("users.info for the calendar owner failed: %s", type(exc).__name__)
-        return None, None
-    email = (user.get("profile") or {}).get("email")
-    tz = user.get("tz")
-    return (str(email) if isinstance(email, str) and "@" in email else None,
-            zone_name(tz) if isinstance(tz, str) and tz else None)
 
 
 # -- disconnect, lead ------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ class SlackUser:
     is_guest: bool  # single- or multi-channel guest (restricted / ultra-restricted)
     is_external: bool  # a Slack Connect user from another organisation, or a deleted/bot account
     tz: str | None = None  # the user's own time zone in Slack (users.info ``tz``), e.g. "Europe/London"
+    email: str | None = None  # profile.email (the users:read.email scope): which calendar attendee they are
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Directory:
             is_guest=bool(data.get("is_restricted") or data.get("is_ultra_restricted")),
             is_external=bool(data.get("is_stranger") or data.get("deleted") or data.get("is_bot")),
             tz=str(data["tz"]) if data.get("tz") else None,
+            email=str(profile["email"]) if "@" in str(profile.get("email") or "") else None,
         )
         self._users.put(user_id, user)
         return user

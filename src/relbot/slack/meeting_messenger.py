@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 EVENT_TYPE = "relbot_meeting"
-HISTORY_LIMIT = 200
 FALLBACK_TZ = "UTC"
 
 
@@ -71,18 +70,7 @@ class SlackMessenger:
     @_delivery_errors
     def find_posted(self, channel: str, marker: dict[str, str], *, since: dt.datetime) -> str | None:
         """The ts of the message carrying ``marker``, if an attempt posted it but died before recording it."""
-        try:
-            history = self._client.conversations_history(
-                channel=channel, oldest=str(since.timestamp()), limit=HISTORY_LIMIT, include_all_metadata=True)
-        except SlackApiError as exc:
-            log.warning("Cannot look for an earlier meeting message in the DM (%s; the im:history scope is "
-                        "needed); posting it again.", exc.response.get("error"))
-            return None
-        for msg in history.get("messages") or []:
-            meta = msg.get("metadata") or {}
-            if meta.get("event_type") == EVENT_TYPE and meta.get("event_payload") == marker:
-                return str(msg.get("ts"))
-        return None
+        return dm.find_marked(self._client, channel, event_type=EVENT_TYPE, payload=marker, oldest=since)
 
 
 def zone_name(value: object) -> str:

@@ -31,6 +31,7 @@ class Feed:
     etag: str | None
     last_modified: str | None
     body_hash: str | None
+    calendar_name: str | None  # X-WR-CALNAME: Google puts the owner's address there
     timezone: str | None
     polled_at: dt.datetime | None
     ok_at: dt.datetime | None
@@ -54,7 +55,8 @@ def _feed(row: sa.Row[tuple[object, ...]]) -> Feed:
     m = row._mapping
     return Feed(user_id=m["user_id"], feed_id=m["feed_id"], url=m["url"], label=m["label"],
                 owner_email=m["owner_email"], added_at=dt.datetime.fromisoformat(m["added_at"]), etag=m["etag"],
-                last_modified=m["last_modified"], body_hash=m["body_hash"], timezone=m["timezone"],
+                last_modified=m["last_modified"], body_hash=m["body_hash"], calendar_name=m["calendar_name"],
+                timezone=m["timezone"],
                 polled_at=_when(m["polled_at"]), ok_at=_when(m["ok_at"]), expanded_until=_when(m["expanded_until"]),
                 events=int(m["events"]), failures=int(m["failures"]), permanent=bool(m["permanent"]),
                 last_error=m["last_error"], next_poll_at=dt.datetime.fromisoformat(m["next_poll_at"]))
@@ -193,10 +195,3 @@ def leads(db: Database) -> dict[str, int]:
     with db.read() as conn:
         return {str(u): int(m) for u, m in conn.execute(query).all()}
 
-
-def calendar_owners(db: Database) -> dict[tuple[str, str], frozenset[str]]:
-    """The owner's address each feed names about itself (Google's X-WR-CALNAME is the owner's address)."""
-    query = sa.select(feeds.c.user_id, feeds.c.feed_id, feeds.c.calendar_name).where(
-        feeds.c.calendar_name.is_not(None))
-    with db.read() as conn:
-        return {(u, f): frozenset({str(n).lower()}) for u, f, n in conn.execute(query).all() if "@" in str(n)}

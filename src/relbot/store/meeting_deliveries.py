@@ -13,7 +13,7 @@ from relbot.store.database import Database
 from relbot.store.ledger import Ledger, LedgerClaim, LedgerRow, iso
 
 __all__ = ["KEY", "LEASE", "Kind", "LedgerRow", "claim", "entry", "kinds_done", "ledger", "payload_of", "save_payload",
-           "sent_for", "sent_to", "settled"]
+           "sent_starts", "settled"]
 from relbot.store.schema import meeting_deliveries as table
 
 Kind = Literal["precall", "recap", "nudge"]
@@ -36,11 +36,6 @@ def claim(db: Database, user_id: str, kind: Kind, occurrence: str, start: dt.dat
 
 def entry(db: Database, user_id: str, kind: Kind, occurrence: str, start: dt.datetime) -> LedgerRow | None:
     return next(iter(ledger(db).rows(**key(user_id, kind, occurrence, start))), None)
-
-
-def sent_for(db: Database, *, kind: Kind, occurrence: str) -> list[LedgerRow]:
-    """Every row of this kind for the occurrence, whichever start it had."""
-    return [r for r in ledger(db).rows(kind=kind, occurrence=occurrence)]
 
 
 def save_payload(db: Database, c: LedgerClaim, payload: dict[str, Any]) -> None:
@@ -79,14 +74,10 @@ def kinds_done(db: Database, user_id: str, occurrence: str) -> set[str]:
         return {str(k) for k in conn.scalars(query).all()}
 
 
-def sent_to(db: Database, user_id: str, kind: Kind, account: str | None) -> list[LedgerRow]:
-    """What went to this user about this account, oldest start first."""
+def sent_starts(db: Database, user_id: str, kind: Kind, account: str | None) -> list[tuple[str, dt.datetime]]:
+    """(occurrence, start) of what went to this user about this account, oldest start first."""
     query = sa.select(table.c.occurrence, table.c.start_at).where(
         (table.c.user_id == user_id) & (table.c.kind == kind) & (table.c.account == account)
         & (table.c.status == "sent")).order_by(table.c.start_at)
     with db.read() as conn:
-        found = conn.execute(query).all()
-    rows = ledger(db).rows(user_id=user_id, kind=kind)
-    wanted = {(o, s) for o, s in found}
-    return sorted((r for r in rows if (r.key["occurrence"], r.key["start_at"]) in wanted),
-                  key=lambda r: r.key["start_at"])
+        return [(str(o), dt.datetime.fromisoformat(str(s))) for o, s in conn.execute(query).all()]
