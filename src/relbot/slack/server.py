@@ -115,12 +115,20 @@ class HttpServer:
         return [channel for listener in self._listeners for channel in list(listener.active_channels.values())]
 
     def _close(self) -> None:
-        for obj in list(self._map.values()):
-            with contextlib.suppress(OSError):  # a socket the client already closed
-                obj.handle_close() if isinstance(obj, HTTPChannel) else obj.close()
-        self._map.clear()
+        objects = list(self._map.values())
+        for obj in objects:
+            if isinstance(obj, HTTPChannel):
+                with contextlib.suppress(OSError):  # a socket the client already closed
+                    obj.handle_close()
+        # The request threads go before the loop's trigger: a thread finishing a request still pulls the trigger
+        # to wake the loop, and a closed trigger's fd made that an OSError traceback at stop.
         if self._listeners:
             self._listeners[0].task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        for obj in objects:
+            if not isinstance(obj, HTTPChannel):
+                with contextlib.suppress(OSError):
+                    obj.close()
+        self._map.clear()
 
 
 def make_http_server(app: App, host: str, port: int, *, signing_secret: str | None = None,
