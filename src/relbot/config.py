@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = Field(False, validation_alias=_env("RELBOT_SCHEDULER"))
     precall_minutes: int = Field(30, ge=5, le=1440, validation_alias=_env("RELBOT_PRECALL_MINUTES"))
     calendar_poll_minutes: float = Field(5.0, ge=1, le=1440, validation_alias=_env("RELBOT_CALENDAR_POLL_MINUTES"))
+    sources_poll_minutes: float = Field(5.0, ge=1, le=1440, validation_alias=_env("RELBOT_SOURCES_POLL_MINUTES"))
     # Calendar addresses come from users: by default relbot refuses to fetch from loopback and private
     # networks (an intranet calendar server needs this on).
     calendar_allow_private: bool = Field(False, validation_alias=_env("RELBOT_CALENDAR_ALLOW_PRIVATE"))
@@ -109,6 +111,26 @@ def parse_domains(value: str) -> list[str]:
             raise ValueError(f"'{part.strip()}' is not an e-mail domain; use e.g. agency.com")
         domains.append(domain)
     return list(dict.fromkeys(domains))
+
+
+def read_secret(*, env: str | None = None, file: Path | None = None) -> str:
+    """A source's token or password, from the environment variable or the file the operator named. The message
+    of a missing one names where relbot looked, never a value."""
+    if env is not None:
+        value = os.environ.get(env, "").strip()
+        if not value:
+            raise ConfigError(f"the environment variable {env} is not set (or empty); set it to the secret, on "
+                              "every host that syncs this source")
+        return value
+    if file is None:
+        raise ConfigError("no secret configured: name an environment variable or a file")
+    try:
+        value = file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"cannot read the secret file {file} ({exc.strerror or type(exc).__name__})") from None
+    if not value:
+        raise ConfigError(f"the secret file {file} is empty")
+    return value
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -138,6 +138,8 @@ class Account(BaseModel):
     team: list[str] = Field(default_factory=list)  # Slack user ids allowed to see this account
     channels: list[str] = Field(default_factory=list)  # linked Slack channel ids
     domains: list[str] = Field(default_factory=list)  # the client's e-mail domains (lower-case, no "@")
+    hubspot_companies: list[str] = Field(default_factory=list)  # HubSpot company ids whose activity is this account's
+    salesforce_accounts: list[str] = Field(default_factory=list)  # Salesforce Account ids (15 or 18 characters)
 
 
 class FileReport(BaseModel):

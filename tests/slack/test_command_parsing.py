@@ -79,7 +79,7 @@ def test_unknown_subcommand_with_nothing_close_lists_them_all() -> None:
     with pytest.raises(CommandError) as err:
         parse("xyzzy")
     assert err.value.suggestions == []
-    assert "brief, questions, checklist, ask, digest, calendar, log, link, help" in str(err.value)
+    assert "brief, questions, checklist, ask, digest, calendar, log, link, sources, help" in str(err.value)
 
 
 @pytest.mark.parametrize(("text", "needle"), [
@@ -118,3 +118,15 @@ def test_digest_takes_only_its_subscription_words(text: str, wanted: str) -> Non
 def test_help_digest_lists_the_subscription_commands() -> None:
     assert parse("help digest") == Help("digest")
     assert "`/relbot digest subscribe [day] [HH:MM] [Area/City]`" in help_text("digest")
+
+
+def test_sources_status_and_sync_parse_and_a_wrong_action_is_specific() -> None:
+    from relbot.slack.commands import Sources
+
+    assert parse("sources") == Sources()
+    assert parse("sources status") == Sources()
+    assert parse("sources sync HubSpot") == Sources("sync", "hubspot")
+    with pytest.raises(CommandError, match="Which source"):
+        parse("sources sync")
+    with pytest.raises(CommandError, match="does not take `purge`"):
+        parse("sources purge")

@@ -29,6 +29,7 @@ class Match:
     also: list[str] = field(default_factory=list)  # other accounts the attendees point to
     client_attendees: list[str] = field(default_factory=list)  # the attendees outside the agency
     internal: bool = False  # only our own people (or nobody) are invited
+    tied: bool = False  # the runner-up has exactly as much evidence: the choice is by name alone
 
 
 def record_addresses(record: Record) -> set[str]:
@@ -71,9 +72,14 @@ class AccountIndex:
         return _within(_domain(address), ours)
 
     def match(self, occurrence: Occurrence, owner_emails: frozenset[str] = frozenset()) -> Match:
-        outside = [e for e in occurrence.emails() if e not in owner_emails and not self.is_ours(e, owner_emails)]
+        return self.match_addresses(occurrence.emails(), owner_emails)
+
+    def match_addresses(self, emails: Sequence[str], owner_emails: frozenset[str] = frozenset()) -> Match:
+        """The account these people's addresses point to (a meeting's attendees, a message's participants)."""
+        emails = [e.lower() for e in emails]
+        outside = list(dict.fromkeys(e for e in emails if e not in owner_emails and not self.is_ours(e, owner_emails)))
         if not outside:
-            return Match(None, ["only agency attendees" if occurrence.emails() else "no attendees"], internal=True)
+            return Match(None, ["only agency attendees" if emails else "no attendees"], internal=True)
         scores: Counter[str] = Counter()
         seen_in: Counter[str] = Counter()  # records showing the attendees: breaks a tie between two accounts
         reasons: dict[str, list[str]] = {}
@@ -93,4 +99,5 @@ class AccountIndex:
             return Match(None, ["no attendee is known to any account"], client_attendees=outside)
         ranked = sorted(scores, key=lambda name: (-scores[name], -seen_in[name], name.casefold()))
         best = ranked[0]
-        return Match(best, reasons[best], also=ranked[1:], client_attendees=outside)
+        tied = len(ranked) > 1 and (scores[ranked[1]], seen_in[ranked[1]]) == (scores[best], seen_in[best])
+        return Match(best, reasons[best], also=ranked[1:], client_attendees=outside, tied=tied)

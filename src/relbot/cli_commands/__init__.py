@@ -18,6 +18,7 @@ from relbot.cli_commands import (
     knowledge,
     search,
     serve,
+    sources,
 )
 
 COMMANDS: list[Callable[[Any], None]] = [
@@ -27,6 +28,7 @@ COMMANDS: list[Callable[[Any], None]] = [
     drafts.register,
     digest.register,
     calendar.register,
+    sources.register,
     feedback.register,
     accounts.register,
     knowledge.register,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Any
 
@@ -33,6 +34,13 @@ def register(sub: Any) -> None:
     add.add_argument("--domains", type=domain_list, metavar="D1,D2",
                      help="the client's e-mail domains, comma-separated (people at them are the client's side)")
     add.add_argument("--team", help="comma-separated Slack user ids allowed to see this account")
+    add.add_argument("--hubspot-company", action="append", dest="hubspot_companies", type=_hubspot_id,
+                     metavar="ID", help="a HubSpot company id whose activity is this account's (repeatable)")
+    add.add_argument("--salesforce-account", action="append", dest="salesforce_accounts", type=_salesforce_id,
+                     metavar="ID", help="a Salesforce Account id (001…) whose tasks and events are this "
+                                        "account's (repeatable)")
+    add.add_argument("--forget-crm-id", action="append", dest="forget_crm_ids", metavar="ID",
+                     help="stop filing this HubSpot company's or Salesforce Account's activity here")
     add.set_defaults(handler=_add)
     link = actions.add_parser("link", help="link a Slack channel to an account")
     link.add_argument("name")
@@ -78,12 +86,47 @@ def _add(args: argparse.Namespace) -> int:
         "client_contact": args.client_contact, "account_manager": args.account_manager,
         "aliases": args.aliases, "domains": args.domains,
         "team": [u.strip() for u in args.team.split(",") if u.strip()] if args.team else None,
+        "hubspot_companies": _merged(existing.hubspot_companies if existing else [], args.hubspot_companies),
+        "salesforce_accounts": _merged(existing.salesforce_accounts if existing else [], args.salesforce_accounts),
     }
     base.update({k: v for k, v in updates.items() if v is not None})
+    forget = set(args.forget_crm_ids or ())
+    base["hubspot_companies"] = [i for i in base.get("hubspot_companies", []) if i not in forget]
+    base["salesforce_accounts"] = [i for i in base.get("salesforce_accounts", []) if i not in forget]
     account = Account.model_validate(base)
+    _check_unique_crm_ids(svc, account)
     svc.state.upsert_account(account)
     print(f"{'Updated' if existing else 'Created'} account {account.name}.")
     return 0
+
+
+def _hubspot_id(value: str) -> str:
+    if not re.fullmatch(r"\d{1,20}", value.strip()):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a HubSpot company id (digits, as in the company's URL)")
+    return value.strip()
+
+
+def _salesforce_id(value: str) -> str:
+    if not re.fullmatch(r"001[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?", value.strip()):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a Salesforce Account id (15 or 18 characters, "
+                                         "starting 001)")
+    return value.strip()
+
+
+def _merged(current: list[str], added: list[str] | None) -> list[str] | None:
+    return list(dict.fromkeys([*current, *added])) if added else None
+
+
+def _check_unique_crm_ids(svc: Services, account: Account) -> None:
+    """One CRM company is one client: filing its activity to two accounts would be a guess."""
+    for other in svc.state.list_accounts():
+        if other.name.casefold() == account.name.casefold():
+            continue
+        shared = set(other.hubspot_companies) & set(account.hubspot_companies)
+        shared |= {i[:15] for i in other.salesforce_accounts} & {i[:15] for i in account.salesforce_accounts}
+        if shared:
+            raise ConfigError(f"{', '.join(sorted(shared))} already belongs to {other.name}; one CRM record maps "
+                              "to one account (first `relbot accounts add '{other.name}' --forget-crm-id ID`).")
 
 
 def _link(args: argparse.Namespace) -> int:

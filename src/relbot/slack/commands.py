@@ -17,7 +17,7 @@ from relbot.errors import RelbotError
 
 DraftKind = Literal["brief", "questions", "checklist"]
 DRAFT_KINDS: tuple[DraftKind, ...] = ("brief", "questions", "checklist")
-SUBCOMMANDS = ("brief", "questions", "checklist", "ask", "digest", "calendar", "log", "link", "help")
+SUBCOMMANDS = ("brief", "questions", "checklist", "ask", "digest", "calendar", "log", "link", "sources", "help")
 CalendarAction = Literal["status", "connect", "disconnect", "lead"]
 CALENDAR_ACTIONS: tuple[CalendarAction, ...] = ("status", "connect", "disconnect", "lead")
 DIGEST_ACTIONS = ("subscribe", "unsubscribe", "subscription", "subscriptions")  # = digest.slack_text.ACTIONS
@@ -38,6 +38,8 @@ USAGE: dict[str, str] = {
                 "disconnect|lead MINUTES` — a brief before each client call, by DM (`/relbot help calendar`)",
     "log": "`/relbot log ACCOUNT TEXT` — save a note to the account's history",
     "link": "`/relbot link ACCOUNT` — new messages in this channel become the account's history",
+    "sources": "`/relbot sources` — how the live CRM and mailbox syncs are doing; `/relbot sources sync NAME` — "
+               "sync one now (admins)",
     "help": "`/relbot help` — this message",
 }
 DETAILS: dict[str, str] = {
@@ -99,6 +101,12 @@ class Calendar:
 
 
 @dataclass(frozen=True)
+class Sources:
+    action: Literal["status", "sync"] = "status"
+    name: str = ""  # sync: which source
+
+
+@dataclass(frozen=True)
 class Log:
     account: str
     text: str
@@ -109,7 +117,7 @@ class Link:
     account: str
 
 
-Command = Help | Draft | Ask | Digest | DigestSubscription | Calendar | Log | Link
+Command = Help | Draft | Ask | Digest | DigestSubscription | Calendar | Sources | Log | Link
 
 
 class CommandError(RelbotError):
@@ -143,6 +151,8 @@ def parse(text: str, accounts: Sequence[str] = ()) -> Command:
         return _digest(rest)
     if name == "calendar":
         return _calendar(rest)
+    if name == "sources":
+        return _sources(rest)
     if not rest:
         raise CommandError(f"Which account? Usage: {USAGE[name]}")
     if name in DRAFT_KINDS:
@@ -241,6 +251,20 @@ def _calendar(rest: str) -> Calendar:
     hint = f" Did you mean `/relbot calendar {close[0]}`?" if close else ""
     raise CommandError(f"`/relbot calendar` takes connect URL, disconnect or lead MINUTES.{hint} "
                        "`/relbot help calendar` lists what it does.", suggestions=[f"calendar {c}" for c in close])
+
+
+def _sources(rest: str) -> Sources:
+    action, arg = _split_first(rest)
+    if not action or action.casefold() == "status":
+        return Sources()
+    if action.casefold() == "sync":
+        name = arg.split()[0] if arg.split() else ""
+        if not name or len(name) > 40:
+            raise CommandError("Which source? Usage: `/relbot sources sync NAME` (`/relbot sources` lists them).")
+        return Sources("sync", name.casefold())
+    shown = action if len(action) <= 40 else action[:40] + "…"
+    raise CommandError(f"`/relbot sources` does not take `{shown}`; it takes `sync NAME`, or nothing to see them all.",
+                       suggestions=["sources"])
 
 
 def _looks_like_address(word: str) -> bool:

@@ -53,9 +53,12 @@ def start_front(services: Services, *, workers: int, inline: bool = False, socke
         from relbot.calendar.scheduler import add_calendar_job
         from relbot.digest.scheduler import start_scheduler
         from relbot.slack.meeting_messenger import SlackMessenger
+        from relbot.sources.run import sync_deps
+        from relbot.sources.scheduler import add_sources_job
 
-        print("relbot: scheduler on (RELBOT_SCHEDULER): weekly digests, calendar feeds and meeting briefs.",
-              file=sys.stderr)
+        print("relbot: scheduler on (RELBOT_SCHEDULER): weekly digests, calendar feeds, meeting briefs and live "
+              "sources.", file=sys.stderr)
         scheduler = start_scheduler(services, app.client)
         add_calendar_job(scheduler, services, SlackMessenger(app.client))
+        add_sources_job(scheduler, sync_deps(services))
     return Front(app=app, worker=worker, scheduler=scheduler)

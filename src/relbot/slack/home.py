@@ -56,3 +56,14 @@ def calendar_lines(rt: Runtime, user_id: str, *, now: dt.datetime | None = None)
         lines.append("No client meetings in the next 7 days.")
     lines.append("`/relbot calendar` shows the rest.")
     return lines
+
+
+def live_source_lines(rt: Runtime, user_id: str) -> list[str]:
+    """The Home's Sources section, for admins; a database hiccup hides it rather than the whole Home."""
+    from relbot.slack.sources_status import sources_lines
+
+    try:
+        return sources_lines(rt, user_id)
+    except Exception as exc:
+        log.warning("App Home sources section failed: %s", type(exc).__name__)
+        return []

@@ -20,6 +20,7 @@ from relbot.slack.commands import (
     Help,
     Link,
     Log,
+    Sources,
     help_text,
 )
 from relbot.slack.delivery import Destination
@@ -42,6 +43,8 @@ def receipt(command: Command) -> str:
         return {"connect": ":hourglass_flowing_sand: Connecting your calendar and reading it…",
                 "status": ":hourglass_flowing_sand: Looking at your calendar…"}.get(
             command.action, ":hourglass_flowing_sand: Updating your calendar settings…")
+    if isinstance(command, Sources):
+        return ":hourglass_flowing_sand: Looking at the live sources…"
     return ":hourglass_flowing_sand: On it…"
 
 
@@ -115,7 +118,13 @@ def _calendar(rt: Runtime, command: Calendar, dest: Destination) -> None:
     run_calendar(rt, command, dest)
 
 
+def _sources(rt: Runtime, command: Sources, dest: Destination) -> None:
+    from relbot.slack.sources_status import run_sources
+
+    rt.delivery.say(dest, run_sources(rt, command, user_id=dest.user_id))
+
+
 ROUTES: dict[type, Callable[[Runtime, Any, Destination], None]] = {
     Help: _help, Draft: _draft, Ask: _ask, Log: _log, Link: _link, Digest: _digest,
-    DigestSubscription: _digest_subscription, Calendar: _calendar,
+    DigestSubscription: _digest_subscription, Calendar: _calendar, Sources: _sources,
 }

@@ -80,9 +80,12 @@ def selected_account(view: dict[str, Any]) -> str | None:
     return str(value) if value else None
 
 
-def home(entries: Sequence[HomeEntry], calendar: Sequence[str] = ()) -> View:
-    """``calendar``: the Calendar section's lines (mrkdwn, already escaped), first: what is due soonest."""
+def home(entries: Sequence[HomeEntry], calendar: Sequence[str] = (), sources: Sequence[str] = ()) -> View:
+    """``calendar``: the Calendar section's lines (mrkdwn, already escaped), first: what is due soonest.
+    ``sources``: the live sources' health, shown to admins only (the caller passes nothing to anyone else)."""
     blocks: list[Block] = [HeaderBlock(text=plain("Calendar")), _text("\n".join(calendar))] if calendar else []
+    if sources:
+        blocks += [HeaderBlock(text=plain("Live sources")), _text(_clipped("\n".join(sources)))]
     blocks += [
         HeaderBlock(text=plain("Your accounts")),
         ContextBlock(elements=[MarkdownTextObject(
@@ -99,6 +102,10 @@ def home(entries: Sequence[HomeEntry], calendar: Sequence[str] = ()) -> View:
     elif shown < len(entries):
         blocks.append(_text(f"…and {len(entries) - shown} more. Use `/relbot brief ACCOUNT` for those."))
     return View(type="home", blocks=blocks)
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= 2_900 else text[:2_899] + "…"  # one section holds 3,000 characters
 
 
 def home_notice(mrkdwn: str) -> View:

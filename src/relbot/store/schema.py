@@ -228,3 +228,55 @@ meeting_deliveries = sa.Table(
     sa.Column("error", sa.Text),
     sa.Column("updated_at", sa.Text, nullable=False),
 )
+
+# The live sources (`relbot sources add`): settings as JSON (never a secret: only where the secret is), the
+# cursor the next sync resumes from, the last run's health, and the lease of the process syncing it now.
+sources = sa.Table(
+    "sources", metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("config", sa.Text, nullable=False),
+    sa.Column("added_by", sa.Text),
+    sa.Column("added_at", sa.Text, nullable=False),
+    sa.Column("cursor", sa.Text),
+    sa.Column("synced_at", sa.Text),
+    sa.Column("ok_at", sa.Text),
+    sa.Column("last_report", sa.Text),  # JSON counts of the last run that finished
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("permanent", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("last_error", sa.Text),
+    sa.Column("next_sync_at", sa.Text, nullable=False),
+    sa.Column("lease_owner", sa.Text),
+    sa.Column("lease_until", sa.Text),
+    sa.Index("sources_due", "next_sync_at"),
+)
+
+# Which records each upstream object (a HubSpot note, a Salesforce task, a mailbox message) became, and a
+# fingerprint of what it said: an edit replaces its records, a deletion removes them, an unchanged object
+# is skipped without re-chunking.
+source_objects = sa.Table(
+    "source_objects", metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("account", AccountName, nullable=False),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+source_object_records = sa.Table(
+    "source_object_records", metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("record_id", sa.Text, primary_key=True),
+    sa.Index("source_object_records_record", "record_id"),
+)
+
+# Objects no account could be filed to (no mapped company, participants of no or several accounts): shown to
+# admins, never stored as anyone's history.
+source_unfiled = sa.Table(
+    "source_unfiled", metadata,
+    sa.Column("source", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("seen_at", sa.Text, nullable=False),
+)

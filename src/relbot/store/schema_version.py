@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from relbot.store.database import Database
 
-HEAD = "0004"  # the newest revision in store/migrations/versions
+HEAD = "0005"  # the newest revision in store/migrations/versions
 
 _current: set[str] = set()
 _lock = threading.Lock()

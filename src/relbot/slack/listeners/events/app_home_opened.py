@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from relbot.slack.access import AccessDenied
-from relbot.slack.home import calendar_lines, home_entries
+from relbot.slack.home import calendar_lines, home_entries, live_source_lines
 from relbot.slack.runtime import Runtime
 from relbot.slack.sanitize import escape
 from relbot.slack.views import home, home_notice
@@ -25,7 +25,7 @@ def runner(rt: Runtime) -> Callable[..., None]:
         user_id = str(event["user"])
         try:
             rt.access.check_user(user_id)
-            view = home(home_entries(rt, user_id), calendar_lines(rt, user_id))
+            view = home(home_entries(rt, user_id), calendar_lines(rt, user_id), live_source_lines(rt, user_id))
         except AccessDenied as exc:
             view = home_notice(escape(str(exc)))
         try:
