@@ -95,10 +95,10 @@ def remove(db: Database, name: str) -> list[str] | None:
 def counts(db: Database) -> dict[str, tuple[int, int]]:
     """Per source: (objects stored, objects unfiled)."""
     with db.read() as conn:
-        stored: dict[str, int] = dict(conn.execute(sa.select(source_objects.c.source, sa.func.count())
-                                   .group_by(source_objects.c.source)).tuples().all())
-        unfiled: dict[str, int] = dict(conn.execute(sa.select(source_unfiled.c.source, sa.func.count())
-                                    .group_by(source_unfiled.c.source)).tuples().all())
+        stored = {str(name): int(n) for name, n in conn.execute(
+            sa.select(source_objects.c.source, sa.func.count()).group_by(source_objects.c.source))}
+        unfiled = {str(name): int(n) for name, n in conn.execute(
+            sa.select(source_unfiled.c.source, sa.func.count()).group_by(source_unfiled.c.source))}
     return {name: (int(stored.get(name, 0)), int(unfiled.get(name, 0))) for name in {*stored, *unfiled}}
 
 
