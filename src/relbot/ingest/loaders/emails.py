@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import mailbox
 import re
+from dataclasses import dataclass
 from email import policy
 from email.errors import MessageError
 from email.message import EmailMessage, Message
@@ -34,14 +35,45 @@ def load_emails(path: Path, *, default_date: dt.date | None = None) -> list[Sour
     is_mbox = _is_mbox(path, data)
     raws = _mbox_messages(path) if is_mbox else [data]
     fallback_date = date_from_filename(path) or default_date
-    found = [
-        item for position, raw in enumerate(raws)
-        for item in _to_items(_parse(raw), path, position, fallback_date, mbox=is_mbox)
-    ]
-    items = [item.model_copy(update={"position": n}) for n, item in enumerate(_without_copies(found))]
+    items = _messages_items(raws, str(path), fallback_date, mbox=is_mbox)
     if not items:
         raise LoaderError(f"{path}: no message text found (every message was empty or only quoted text).")
     return items
+
+
+def message_items(raw: bytes, *, source: str, fallback_date: dt.date | None = None) -> list[SourceItem]:
+    """The items a single ``.eml`` file holding ``raw`` gives, under ``source`` (a message fetched from a mailbox
+    gets exactly a file's parsing); empty when the message says nothing."""
+    return _messages_items([raw], source, fallback_date, mbox=False)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Who a message is from and to, and its day: what a report may show without the message's text."""
+
+    sender: str | None  # the first From address
+    recipients: tuple[str, ...]  # To then Cc addresses, without repeats
+    date: dt.date | None
+
+
+def message_envelope(raw: bytes) -> Envelope:
+    """The sender, recipients and date of one message, parsed as ``message_items`` parses them."""
+    message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)  # the body is not needed
+    senders = _mailboxes(message, "from")
+    recipients = _mailboxes(message, "to") + _mailboxes(message, "cc")
+    return Envelope(
+        sender=senders[0].address if senders else None,
+        recipients=tuple(dict.fromkeys(m.address for m in recipients if m.address)),
+        date=_date(message),
+    )
+
+
+def _messages_items(raws: list[bytes], source: str, fallback_date: dt.date | None, *, mbox: bool) -> list[SourceItem]:
+    found = [
+        item for position, raw in enumerate(raws)
+        for item in _to_items(_parse(raw), source, position, fallback_date, mbox=mbox)
+    ]
+    return [item.model_copy(update={"position": n}) for n, item in enumerate(_without_copies(found))]
 
 
 def _without_copies(items: list[SourceItem]) -> list[SourceItem]:
@@ -80,7 +112,7 @@ def _parse(raw: bytes) -> EmailMessage:
 
 
 def _to_items(
-    message: EmailMessage, path: Path, position: int, fallback_date: dt.date | None, *, mbox: bool
+    message: EmailMessage, source: str, position: int, fallback_date: dt.date | None, *, mbox: bool
 ) -> list[SourceItem]:
     subject = normalize_line(_header(message, "subject"))
     body = _body_text(message)
@@ -93,7 +125,7 @@ def _to_items(
     own = SourceItem(
         text=text,
         kind=SourceKind.EMAIL,
-        source=str(path),
+        source=source,
         position=position,
         date=_date(message) or fallback_date,
         author=(senders[0].name or senders[0].address) if senders else None,
