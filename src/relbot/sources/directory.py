@@ -54,6 +54,9 @@ class Directory:
         match = self._index.match_addresses(addresses)
         return None if match.account is None or match.tied else match.account
 
+    def domains(self) -> list[str]:
+        return sorted({d for a in self._accounts for d in a.domains})
+
     def hubspot_companies(self) -> list[str]:
         return sorted(self._hubspot)
 

@@ -71,6 +71,10 @@ class AccountDirectory(Protocol):
 
     def hubspot_companies(self) -> list[str]: ...
 
+    def domains(self) -> list[str]:
+        """Every registry account's client domains (to find the CRM records at them)."""
+        ...
+
     def salesforce_accounts(self) -> list[str]: ...
 
 
