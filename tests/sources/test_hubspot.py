@@ -15,10 +15,10 @@ import pytest
 from pydantic import HttpUrl
 
 from relbot.models import Account, SourceKind
-from relbot.sources import hubspot
 from relbot.sources.config import HubSpotConfig, SecretRef
 from relbot.sources.directory import Directory
 from relbot.sources.hubspot import HubSpotConnector
+from relbot.sources.hubspot import connector as hubspot_connector
 from relbot.sources.models import Change, Page, SourceError
 from tests.support.hubspot_server import TOKEN, HubSpotServer
 
@@ -299,7 +299,7 @@ def test_a_millisecond_holding_more_than_a_page_is_stepped_through(server: HubSp
 
 def test_more_engagements_in_one_millisecond_than_the_window_is_a_clear_error(
         server: HubSpotServer, connect: Factory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hubspot, "_WINDOW", 250)  # HubSpot's 10,000, scaled down with the test
+    monkeypatch.setattr(hubspot_connector, "_WINDOW", 250)  # HubSpot's 10,000, scaled down with the test
     same = int(time.time() * 1000)
     for n in range(400):
         server.add_engagement("notes", {"hs_note_body": f"n{n}"}, companies=["101"], modified_ms=same)
