@@ -188,9 +188,8 @@ def _remove(args: argparse.Namespace) -> int:
     from relbot.sources.registry import remove_source
 
     svc = services()
-    orphans = remove_source(svc.state.db, args.name)
-    if args.purge and orphans:
-        svc.store.delete_records(orphans)
+    purge = svc.store.delete_records if args.purge else None
+    only_here = remove_source(svc.state.db, args.name, delete_records=purge)
     kept = "deleted" if args.purge else "kept (use --purge to delete them)"
-    print(f"Removed source '{args.name}'; the {len(orphans)} record(s) only it brought in were {kept}.")
+    print(f"Removed source '{args.name}'; the {only_here} record(s) only it brought in were {kept}.")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,12 +52,16 @@ def add_source(db: Database, *, name: str, config: HubSpotConfig | SalesforceCon
                                f"`relbot sources remove {name}` first.")
 
 
-def remove_source(db: Database, name: str) -> list[str]:
-    """Forgets the source; the ids of the records only it held (the caller decides whether they go too)."""
-    ids = sources.remove(db, name)
-    if ids is None:
+def remove_source(db: Database, name: str, *, delete_records: Callable[[list[str]], None] | None = None) -> int:
+    """Forgets the source; with ``delete_records``, first deletes the records only it brought in (so a store
+    that cannot be reached leaves the source in place, to try again). Returns how many records only it held."""
+    if sources.get(db, name) is None:
         raise SourceSetupError(f"No source named '{name}' (`relbot sources list` shows them).")
-    return ids
+    only_here = sources.held_only_by(db, name)
+    if delete_records is not None and only_here:
+        delete_records(only_here)
+    sources.remove(db, name)
+    return len(only_here)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from relbot.store.database import Database
 from relbot.store.holders import holder_is_gone
 from relbot.store.ledger import iso
-from relbot.store.schema import source_object_records, source_objects, source_unfiled
+from relbot.store.schema import slack_message_records, source_object_records, source_objects, source_unfiled
 from relbot.store.schema import sources as table
 
 LEASE = dt.timedelta(minutes=5)
@@ -78,18 +78,28 @@ def listed(db: Database) -> list[SourceRow]:
         return [_row(r) for r in conn.execute(sa.select(table).order_by(table.c.name)).all()]
 
 
-def remove(db: Database, name: str) -> list[str] | None:
-    """Forgets the source; returns the ids of records it held that nothing else holds (None if unknown)."""
-    objects = source_object_records.c
+def held_only_by(db: Database, name: str) -> list[str]:
+    """The ids of the records this source's objects hold that no other source's object or Slack message holds."""
+    r, m = source_object_records.c, slack_message_records.c
+    with db.read() as conn:
+        ids = list(dict.fromkeys(str(i) for i in conn.scalars(sa.select(r.record_id).where(r.source == name))))
+        held: set[str] = set()
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            held.update(conn.scalars(sa.select(r.record_id).where(r.record_id.in_(part) & (r.source != name))))
+            held.update(conn.scalars(sa.select(m.record_id).where(m.record_id.in_(part))))
+    return [rid for rid in ids if rid not in held]
+
+
+def remove(db: Database, name: str) -> bool:
+    """Forgets the source, its object map and its unfiled list; False if there was no such source."""
     with db.write() as conn:
         if not conn.execute(sa.delete(table).where(table.c.name == name)).rowcount:
-            return None
-        ids = [str(r) for r in conn.scalars(sa.select(objects.record_id).where(objects.source == name))]
-        conn.execute(sa.delete(source_object_records).where(objects.source == name))
+            return False
+        conn.execute(sa.delete(source_object_records).where(source_object_records.c.source == name))
         conn.execute(sa.delete(source_objects).where(source_objects.c.source == name))
         conn.execute(sa.delete(source_unfiled).where(source_unfiled.c.source == name))
-        still = set(conn.scalars(sa.select(objects.record_id).where(objects.record_id.in_(ids)))) if ids else set()
-    return [rid for rid in dict.fromkeys(ids) if rid not in still]
+    return True
 
 
 def counts(db: Database) -> dict[str, tuple[int, int]]:
