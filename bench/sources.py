@@ -63,7 +63,11 @@ def _serve(conn: Connection, engagements: int) -> None:
         for c in range(COMPANIES):
             server.add_company(str(100 + c), domain=f"company{c}.example.com")
         server.add_owner("7", "Dana", "Reyes", "dana@agency.example.com")
-        ids = [(kind, server.add_engagement(kind, _properties(kind, n), companies=[str(100 + n % COMPANIES)]))
+        # Written over the hours before the sync (a second apart), as a CRM's history is: the next sync's
+        # re-read of the minute before the last search (HubSpot's index lag) then finds only what is recent.
+        start_ms = int(time.time() * 1000) - (engagements + 120) * 1000
+        ids = [(kind, server.add_engagement(kind, _properties(kind, n), companies=[str(100 + n % COMPANIES)],
+                                            modified_ms=start_ms + n * 1000))
                for n in range(engagements) for kind in [TYPES[n % len(TYPES)]]]
         conn.send((server.base_url, server.token))
         while True:

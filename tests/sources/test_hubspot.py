@@ -62,11 +62,13 @@ def connect(server: HubSpotServer) -> Iterator[Factory]:
     made: list[HubSpotConnector] = []
 
     def make(*, token: str = TOKEN, page_size: int = 100, sleep: Callable[[float], None] | None = None,
-             base_url: str | None = None, **settings: Any) -> HubSpotConnector:
+             base_url: str | None = None, index_lag_ms: int = 0, **settings: Any) -> HubSpotConnector:
         settings.setdefault("search_per_second", 1000.0)  # the throttle has its own test
         config = HubSpotConfig(token=SecretRef(env="HUBSPOT_TOKEN"), base_url=HttpUrl(base_url or server.base_url),
                                **settings)
-        connector = HubSpotConnector(config, token, page_size=page_size, sleep=sleep or Sleeps())
+        # No index lag unless a test is about it: the others check exactly what a sync yields.
+        connector = HubSpotConnector(config, token, page_size=page_size, sleep=sleep or Sleeps(),
+                                     index_lag_ms=index_lag_ms)
         made.append(connector)
         return connector
 
@@ -426,3 +428,19 @@ def test_an_unreachable_hubspot_is_a_passing_error(connect: Factory) -> None:
     with pytest.raises(SourceError, match="HubSpot could not be reached") as raised:
         sync(connect(base_url=f"http://127.0.0.1:{port}"), {}, directory())
     assert not raised.value.permanent and TOKEN not in str(raised.value)
+
+
+def test_an_engagement_the_search_index_showed_late_is_read_by_the_next_sync(
+        server: HubSpotServer, connect: Factory) -> None:
+    """HubSpot's search index trails its writes: a note saved just before a sync's search can be missing from
+    it. The next sync steps back a minute before the previous one began, so the late note is read then."""
+    connector = connect(index_lag_ms=60_000)
+    server.add_engagement("notes", {"hs_note_body": "first", "hs_timestamp": NOV30}, companies=["101"])
+    pages, cursor = sync(connector, {}, directory())
+    assert len(changes(pages)) == 1
+    late = server.add_engagement("notes", {"hs_note_body": "indexed late", "hs_timestamp": NOV30},
+                                 companies=["101"], modified_ms=int(cursor["searched_at"]) - 5_000)
+    without_lag = {c.key for c in changes(sync(connect(index_lag_ms=0), cursor, directory())[0])}
+    assert f"notes/{late}" not in without_lag  # what resuming from the newest time alone would miss
+    found = {c.key: c for c in changes(sync(connector, cursor, directory())[0])}
+    assert f"notes/{late}" in found and found[f"notes/{late}"].items[0].text == "indexed late"

@@ -19,7 +19,7 @@ from relbot.sources.config import SalesforceConfig
 from relbot.sources.directory import Directory
 from relbot.sources.models import Change, Page, SourceError
 from relbot.sources.salesforce import SalesforceConnector
-from tests.support.salesforce_server import SalesforceServer, make_certificate
+from tests.support.salesforce_server import SF_TIME, SalesforceServer, make_certificate
 
 TOKEN = "00Dxx0000001gPL!AQ4AQFakeTokenValue"
 ACME_ID = "001000000000001AAA"  # mapped by id in the registry
@@ -49,10 +49,11 @@ def directory(*, globex: bool = True) -> Directory:
 
 
 def connect(server: SalesforceServer, certificate: tuple[Path, Path], *, token: str = TOKEN,
-            url: str | None = None) -> SalesforceConnector:
+            url: str | None = None, commit_lag: dt.timedelta = dt.timedelta(0)) -> SalesforceConnector:
+    """No commit lag unless a test is about it: the others check exactly what a sync yields."""
     config = SalesforceConfig.model_validate({"instance_url": url or server.instance_url,
                                               "token": {"env": "SF_TOKEN"}, "ca_bundle": certificate[0]})
-    return SalesforceConnector(config, token)
+    return SalesforceConnector(config, token, commit_lag=commit_lag)
 
 
 def run(connector: SalesforceConnector, cursor: dict[str, Any], dirs: Directory | None = None) -> list[Page]:
@@ -374,3 +375,22 @@ def test_the_double_hides_deleted_rows_from_query_but_not_from_query_all(server:
         assert [(r["Id"], r["IsDeleted"]) for r in sf.query_all(soql, include_deleted=True)["records"]] == [
             (live, False), (gone, True)]
         assert [r["Id"] for r in sf.query_all(soql + " LIMIT 1", include_deleted=True)["records"]] == [live]
+
+
+def test_a_row_committed_after_the_query_passed_its_stamp_is_read_by_the_next_sync(
+        server: SalesforceServer, certificate: tuple[Path, Path]) -> None:
+    """SystemModstamp is set when a change is made; a long transaction commits later. The next sync steps back
+    two minutes before the previous one's first answer, so such a row is read then."""
+    server.add_task(ACME_ID, "Kickoff", "Agenda sent.")  # read by the first sync, 10 s before it ran
+    server.tick(10)
+    first = run(connect(server, certificate, commit_lag=dt.timedelta(minutes=2)), {})
+    cursor = first[-1].cursor
+    # Committed after the first sync's query, stamped 40 s before it: older than the newest row it read.
+    late = server.add_task(ACME_ID, "Late commit", "Stamped before the sync, visible after it.",
+                           SystemModstamp=(server.clock - dt.timedelta(seconds=40)).strftime(SF_TIME))
+    server.tick(60)
+    without = [c.key for p in run(connect(server, certificate), cursor) for c in p.changes]
+    assert f"Task/{late}" not in without  # what resuming from the newest stamp alone would miss
+    found = [c.key for p in run(connect(server, certificate, commit_lag=dt.timedelta(minutes=2)), cursor)
+             for c in p.changes]
+    assert f"Task/{late}" in found

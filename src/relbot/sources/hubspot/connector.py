@@ -25,7 +25,7 @@ from hubspot.crm.objects import (
 from relbot.ingest.loaders.text import normalize_line
 from relbot.models import SourceItem
 from relbot.sources.config import HubSpotConfig
-from relbot.sources.hubspot.cursor import ARCHIVE_MARGIN_MS, Bin, Mark, State
+from relbot.sources.hubspot.cursor import ARCHIVE_MARGIN_MS, INDEX_LAG_MS, Bin, Mark, State
 from relbot.sources.hubspot.errors import API_ERRORS, api_error, network_reason, safe
 from relbot.sources.hubspot.items import BUILDERS, PROPERTIES, summary
 from relbot.sources.hubspot.retry import WaitTooLong, retry
@@ -44,13 +44,14 @@ _ARCHIVED_PAGES_PER_SYNC = 10  # bounds what one sync spends on the recycle bin;
 
 class HubSpotConnector:
     def __init__(self, config: HubSpotConfig, token: str, *, page_size: int = 100,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, index_lag_ms: int = INDEX_LAG_MS) -> None:
         if not 1 <= page_size <= _MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {_MAX_PAGE_SIZE} (the search API's limit)")
         self._config = config
         self._token = token
         self._page_size = page_size
         self._sleep = sleep
+        self._index_lag_ms = index_lag_ms
         self._interval = 1.0 / config.search_per_second
         self._next_search = 0.0
         self._host = str(config.base_url).rstrip("/")
@@ -74,6 +75,7 @@ class HubSpotConnector:
         self._domains, self._owners, self._archived_owners_loaded = {}, None, False  # caches live for one run
         state = State.load(cursor, directory.hubspot_companies())
         started = int(time.time() * 1000)
+        state.reread_recent(started, self._index_lag_ms)
         for kind in self._config.objects:
             if kind not in state.marks:
                 # What sat in the recycle bin before this first sync was never stored: don't report it.

@@ -11,6 +11,10 @@ from relbot.sources.hubspot.values import modified_ms
 from relbot.sources.models import Cursor
 
 ARCHIVE_MARGIN_MS = 300_000  # our clock against HubSpot's: look five minutes before the last pass began
+# HubSpot's search index trails its writes by a few seconds: an engagement saved just before a search may be
+# missing from it, and the next search starting after its time would never see it. So a search resumes no later
+# than this long before the previous one began (what it re-reads unchanged is skipped by its fingerprint).
+INDEX_LAG_MS = 60_000
 
 
 @dataclass
@@ -89,6 +93,16 @@ class State:
     backfill_company: str | None
     backfill: dict[str, Mark]
     bins: dict[str, Bin]
+    searched_at: int = 0  # when (our clock, ms) the sync that stored this cursor began searching
+
+    def reread_recent(self, now_ms: int, lag_ms: int = INDEX_LAG_MS) -> None:
+        """Step every search back to ``lag_ms`` before the previous sync began, then mark this one's start."""
+        if self.searched_at and lag_ms > 0:
+            floor = max(0, self.searched_at - lag_ms)
+            for mark in self.marks.values():
+                if mark.since > floor:
+                    mark.since, mark.seen = floor, []
+        self.searched_at = now_ms
 
     @classmethod
     def load(cls, cursor: Cursor, mapped: list[str]) -> State:
@@ -104,7 +118,7 @@ class State:
         if company not in mapped:
             company, backfill = None, {}
         bins = {kind: Bin.load(raw) for kind, raw in (cursor.get("archived") or {}).items()}
-        return cls(marks, companies, company, backfill, bins)
+        return cls(marks, companies, company, backfill, bins, int(cursor.get("searched_at") or 0))
 
     def dump(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -112,6 +126,7 @@ class State:
             "types": {kind: mark.dump() for kind, mark in self.marks.items()},
             "companies": list(self.companies),
             "archived": {kind: b.dump() for kind, b in self.bins.items()},
+            "searched_at": self.searched_at,
         }
         if self.backfill_company is not None:
             out["backfill"] = {"company": self.backfill_company,

@@ -15,7 +15,7 @@ from simple_salesforce.exceptions import SalesforceError
 
 from relbot.sources.config import SalesforceConfig
 from relbot.sources.models import AccountDirectory, Change, Cursor, Page, SourceError
-from relbot.sources.salesforce.cursor import OBJECTS, Backfill, Progress, Stream
+from relbot.sources.salesforce.cursor import COMMIT_LAG, OBJECTS, Backfill, Progress, Stream
 from relbot.sources.salesforce.errors import refusal, unreachable
 from relbot.sources.salesforce.items import build_item
 from relbot.sources.salesforce.soql import account_queries, activity_soql
@@ -39,8 +39,10 @@ class _Run:
 
 
 class SalesforceConnector:
-    def __init__(self, config: SalesforceConfig, token: str, *, session: requests.Session | None = None) -> None:
+    def __init__(self, config: SalesforceConfig, token: str, *, session: requests.Session | None = None,
+                 commit_lag: dt.timedelta = COMMIT_LAG) -> None:
         self._config = config
+        self._commit_lag = commit_lag
         self._token = token
         self._instance = str(config.instance_url).rstrip("/")
         self._owns_session = session is None
@@ -77,6 +79,7 @@ class SalesforceConnector:
     def _pages(self, progress: Progress, directory: AccountDirectory) -> Iterator[Page]:
         self._first_server_time = None
         run = self._accounts(directory)
+        progress.reread_recent(self._first_server_time, self._commit_lag)
         synced = [i for i in progress.accounts if i in run.names]
         # Deletions first: a record deleted and restored since the last sync is listed by Get Deleted, and
         # the queries after re-add it (its restore moved its stamp on), so it ends up kept.

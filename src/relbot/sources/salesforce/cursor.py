@@ -3,6 +3,7 @@ way, loaded from and dumped to the JSON the sync stores."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -10,9 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relbot.sources.models import Cursor
-from relbot.sources.salesforce.times import parse_time
+from relbot.sources.salesforce.times import format_time, parse_time
 
 OBJECTS = ("Task", "Event")
+# SystemModstamp is stamped when a change is made, not when its transaction commits: a long transaction's rows
+# can become visible after a query has passed their stamp. So a query resumes no later than this long before
+# the previous sync's first answer (rows re-read unchanged are skipped by their fingerprint when stored).
+COMMIT_LAG = dt.timedelta(minutes=2)
 
 
 def _fingerprint(row: Mapping[str, Any]) -> str:
@@ -67,6 +72,17 @@ class Progress:
     deleted_through: dict[str, str | None]
     accounts: list[str]
     backfill: Backfill | None = None
+    queried_at: str | None = None  # Salesforce's clock at the first answer of the sync that stored this cursor
+
+    def reread_recent(self, server_now: dt.datetime | None, lag: dt.timedelta = COMMIT_LAG) -> None:
+        """Step each stream back to ``lag`` before the previous sync's first answer; mark this sync's."""
+        if self.queried_at is not None and lag > dt.timedelta(0):
+            floor = parse_time(self.queried_at) - lag
+            for stream in self.streams.values():
+                if stream.since is not None and parse_time(stream.since) > floor:
+                    stream.since, stream.seen = format_time(floor), {}
+        if server_now is not None:
+            self.queried_at = format_time(server_now)
 
     @classmethod
     def load(cls, cursor: Cursor) -> Progress:
@@ -79,12 +95,15 @@ class Progress:
             deleted_through={name: (cursor.get(name) or {}).get("deleted_through") for name in OBJECTS},
             accounts=[str(i) for i in cursor.get("accounts", [])],
             backfill=backfill,
+            queried_at=cursor.get("queried_at"),
         )
 
     def dump(self) -> dict[str, Any]:
         cursor: dict[str, Any] = {
             name: {**self.streams[name].dump(), "deleted_through": self.deleted_through[name]} for name in OBJECTS}
         cursor["accounts"] = sorted(self.accounts)
+        if self.queried_at is not None:
+            cursor["queried_at"] = self.queried_at
         if self.backfill is not None:
             cursor["backfill"] = {"accounts": sorted(self.backfill.accounts),
                                   **{name: self.backfill.streams[name].dump() for name in OBJECTS}}
