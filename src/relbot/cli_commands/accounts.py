@@ -126,7 +126,7 @@ def _check_unique_crm_ids(svc: Services, account: Account) -> None:
         shared |= {i[:15] for i in other.salesforce_accounts} & {i[:15] for i in account.salesforce_accounts}
         if shared:
             raise ConfigError(f"{', '.join(sorted(shared))} already belongs to {other.name}; one CRM record maps "
-                              "to one account (first `relbot accounts add '{other.name}' --forget-crm-id ID`).")
+                              f"to one account (first `relbot accounts add '{other.name}' --forget-crm-id ID`).")
 
 
 def _link(args: argparse.Namespace) -> int:
