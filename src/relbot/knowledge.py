@@ -11,10 +11,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from relbot.errors import ConfigError
+from relbot.ingest.loaders.frontmatter import read_front_matter
 from relbot.models import GuidanceSection, Tier
 from relbot.resources import bundled_dir
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _HEADING = re.compile(r"^(#{1,2})\s+(.+?)\s*$", re.M)
 
 
@@ -45,12 +45,11 @@ def slug(heading: str) -> str:
 
 
 def _split(path: Path) -> tuple[dict[str, Any], str]:
-    text = path.read_text(encoding="utf-8")
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    data = yaml.safe_load(match.group(1)) or {}
-    return dict(data), text[match.end() :]
+    try:
+        data, body = read_front_matter(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ConfigError(f"{path}: its front matter is not valid YAML ({str(exc).splitlines()[0]}); fix it") from None
+    return {str(k): v for k, v in (data or {}).items()}, body
 
 
 def load_sections(knowledge_dir: Path) -> list[GuidanceSection]:

@@ -25,22 +25,32 @@ class FrontMatter:
     author: str | None = None
 
 
-def split_front_matter(text: str, path: Path) -> tuple[FrontMatter, str]:
-    """Return the parsed front matter and the body after it (the whole text when there is none)."""
+def read_front_matter(text: str) -> tuple[dict[object, object] | None, str]:
+    """The YAML mapping between a text's opening ``---`` fences and the body after them; ``(None, text)`` when
+    the text has none (or opens with a mere horizontal rule). The one reader of front matter: notes and
+    transcripts here, the playbook's files in ``relbot.knowledge``. Raises ``ValueError`` (a ``yaml.YAMLError``
+    or a bad YAML date like 2024-02-30) when the fenced part is not valid YAML."""
     raw, body = _split(text)
     if raw is None:
-        return FrontMatter(), text
+        return None, text
+    loaded: object = yaml.safe_load(raw)
+    if loaded is None:
+        return {}, body
+    if not isinstance(loaded, dict):
+        return None, text
+    return loaded, body
+
+
+def split_front_matter(text: str, path: Path) -> tuple[FrontMatter, str]:
+    """Return the parsed front matter and the body after it (the whole text when there is none)."""
     try:
-        loaded: object = yaml.safe_load(raw)
+        loaded, body = read_front_matter(text)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: YAML dates like 2024-02-30
         raise LoaderError(
             f"{path}: the front matter between the first two '---' lines is not valid YAML ({_first_line(exc)}); "
             "fix it (e.g. quote values containing ':') or remove those lines."
         ) from None
     if loaded is None:
-        return FrontMatter(), body
-    if not isinstance(loaded, dict):
-        # A note that merely opens with a horizontal rule: treat everything as body text.
         return FrontMatter(), text
     return _parse(loaded, path), body
 
