@@ -17,14 +17,14 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from relbot.onnx_export import ONNX_FILE, TOKENIZER_FILE, ensure_exported
+
 # onnxruntime starts a telemetry thread at import unless this is set first.
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 DIMENSION = 384
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
-ONNX_FILE = "all-MiniLM-L6-v2.onnx"
-TOKENIZER_FILE = "tokenizer.json"
 
 Vectors = npt.NDArray[np.float32]
 
@@ -43,8 +43,6 @@ class OnnxMiniLM:
     dimension = DIMENSION
 
     def __init__(self, models_dir: Path, *, batch_size: int = 32, threads: int | None = None) -> None:
-        from relbot.onnx_export import ensure_exported
-
         model_dir = ensure_exported(models_dir)
         import onnxruntime as ort
         from tokenizers import Tokenizer

@@ -62,6 +62,12 @@ class SourceItem(BaseModel):
     carried: bool = False  # an older message quoted or forwarded inside another (a copy of what someone wrote)
 
 
+# Bumped whenever chunking (ingest/chunking.py) changes which records a source becomes (and so their
+# content-hash ids): a store chunked another way would keep both versions of every re-ingested source. Stores
+# record it on creation (store/chroma.py) and refuse to open with another.
+CHUNKER_VERSION = 3
+
+
 class Record(BaseModel):
     """A stored, embedded chunk of relationship history for one account."""
 

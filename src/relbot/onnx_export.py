@@ -11,10 +11,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from relbot.embeddings import ONNX_FILE, TOKENIZER_FILE
 from relbot.errors import ConfigError
 
 log = logging.getLogger(__name__)
+# The exported folder's two files (embeddings.OnnxMiniLM loads them).
+ONNX_FILE = "all-MiniLM-L6-v2.onnx"
+TOKENIZER_FILE = "tokenizer.json"
 
 
 def ensure_exported(models_dir: Path) -> Path:

@@ -10,15 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relbot.config import Settings
-from relbot.drafting.pinned import PinnableStore
 from relbot.embeddings import OnnxMiniLM, QueryCache
 from relbot.ingest.pipeline import Ingestor
 from relbot.resources import configured_dir
 from relbot.retrieval import Retriever
 from relbot.store.chroma import connect
+from relbot.store.pinned import PinnableStore
 from relbot.store.state import StateDB
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from relbot.digest.content import DigestBuilder
+    from relbot.digest.delivery import DigestSender
     from relbot.drafting.service import DraftService
 
 log = logging.getLogger(__name__)
@@ -63,7 +67,21 @@ class Services:
     def drafts(self) -> DraftService:
         from relbot.drafting.service import DraftService  # drafting pulls in the analysis modules: load on use
 
-        return DraftService(self)
+        return DraftService(state=self.state, retriever=self.retriever, store=self.store, embedder=self.embedder,
+                            knowledge_dir=self.knowledge_dir, settings=self.settings)
+
+    def digest_builder(self, *, use_llm: bool | None = None) -> DigestBuilder:
+        """A fresh builder (it caches records and reviews for one run); the store opens on the first review."""
+        from relbot.digest.content import DigestBuilder
+
+        return DigestBuilder(state=self.state, account_records=lambda account: self.store.account_records(account),
+                             knowledge_dir=self.knowledge_dir, settings=self.settings, use_llm=use_llm)
+
+    def digest_sender(self, client: WebClient, *, use_llm: bool | None = None) -> DigestSender:
+        """One sending run: its own builder, so each account is analysed once for all recipients."""
+        from relbot.digest.delivery import DigestSender
+
+        return DigestSender(state=self.state, client=client, builder=self.digest_builder(use_llm=use_llm))
 
 
 def build_services(settings: Settings) -> Services:

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from relbot.analysis.overview import Analysis
-from relbot.drafting.models import Citation, Commitment, CommitmentStatus, ConcernTrend
+from relbot.domain import Commitment, CommitmentStatus, ConcernTrend
+from relbot.models import Citation
 from tests.analysis.conftest import AS_OF
 
 _CACHE: dict[tuple[int, str], Analysis] = {}

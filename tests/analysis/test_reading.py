@@ -12,7 +12,7 @@ from relbot.analysis.dates import due_date
 from relbot.analysis.people import people
 from relbot.analysis.signals import concern
 from relbot.analysis.text import all_sentences, sentences
-from relbot.drafting.models import ChecklistStatus, CommitmentStatus
+from relbot.domain import ChecklistStatus, CommitmentStatus
 from relbot.knowledge import ChecklistItem
 from relbot.models import Account, Record, SourceKind
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from relbot.calendar.ics import MAX_DESCRIPTION_CHARS, IcsError, parse_feed
-from relbot.calendar.models import Occurrence, ParsedFeed
+from relbot.calendar.models import ParsedFeed
+from relbot.domain import Occurrence
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "calendar"
 UTC = dt.UTC

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk import WebClient
 
 from relbot.digest import subscriptions
-from relbot.digest.delivery import DigestSender, Outcome, send_due
+from relbot.digest.delivery import Outcome, send_due
 from relbot.services import Services
 from relbot.store import deliveries as claims
 from tests.digest.conftest import ADMIN, GUEST, MAYA, NOW, SAM
@@ -106,7 +106,7 @@ def test_a_crash_after_posting_but_before_recording_does_not_post_again(
 
 def test_send_now_ignores_the_schedule_but_not_the_ledger(svc: Services, slack: DigestSlack,
                                                            client: WebClient) -> None:
-    sender = DigestSender(svc, client, use_llm=False)
+    sender = svc.digest_sender(client, use_llm=False)
     early = NOW.replace(hour=1)
     assert sender.send_now(MAYA, early).result == "sent"
     assert sender.send_now(MAYA, early).result == "already_sent"

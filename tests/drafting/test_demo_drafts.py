@@ -10,17 +10,10 @@ import pytest
 from pydantic import BaseModel
 
 from relbot.cli import main
-from relbot.drafting.models import (
-    Answer,
-    Brief,
-    Checklist,
-    ChecklistStatus,
-    Citation,
-    CommitmentStatus,
-    ConcernTrend,
-    QuestionSet,
-)
+from relbot.domain import ChecklistStatus, CommitmentStatus, ConcernTrend
+from relbot.drafting.models import Answer, Brief, Checklist, QuestionSet
 from relbot.drafting.progress import Progress
+from relbot.models import Citation
 from tests.analysis.conftest import AS_OF
 
 ACCOUNTS = ("Harbor Foods", "Lumen Health", "Crestline Outdoor", "Vela Fintech", "Oakridge Dental Group")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from relbot.drafting.models import Claim
+from relbot.domain import Claim
 from relbot.eval.citation_support import CitedLine, SupportJudge, cited_lines, precision
 from relbot.models import Citation, Record, SourceKind
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from relbot.domain import ChecklistStatus
 from relbot.drafting.citations import check_citations
-from relbot.drafting.models import Answer, Brief, Checklist, ChecklistStatus, QuestionSet
+from relbot.drafting.models import Answer, Brief, Checklist, QuestionSet
 from relbot.models import Citation, SourceKind
 from tests.support import llm_drafts
 from tests.support.llm_drafts import cite, playbook

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from relbot.drafting.models import (
-    Answer,
-    Brief,
-    Checklist,
+from relbot.domain import (
     ChecklistEntry,
     ChecklistStatus,
     Claim,
@@ -18,10 +15,8 @@ from relbot.drafting.models import (
     Contact,
     HealthFactor,
     HealthScore,
-    Question,
-    QuestionSet,
-    Snapshot,
 )
+from relbot.drafting.models import Answer, Brief, Checklist, Question, QuestionSet, Snapshot
 from relbot.models import Citation, RelationshipType, SourceKind, Stage, Tier
 
 AS_OF = dt.date(2026, 11, 23)

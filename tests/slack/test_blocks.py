@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from relbot.drafting.models import HealthFactor
+from relbot.domain import HealthFactor
 from relbot.slack.blocks import TABLE_TEXT, Rendered, health_table, render
 from relbot.slack.feedback_ref import FeedbackRef, feedback_block
 from relbot.slack.paging import MAX_BLOCKS, MAX_PAGES, PAGE_TEXT, Page, paginate

@@ -11,9 +11,17 @@ import pytest
 
 from relbot.calendar.content import Nudge, PrecallBrief, Recap
 from relbot.calendar.matching import Match
-from relbot.calendar.models import Attendee, Occurrence
 from relbot.calendar.upcoming import Meeting
-from relbot.drafting.models import ChecklistEntry, ChecklistStatus, Commitment, CommitmentStatus, Concern, ConcernTrend
+from relbot.domain import (
+    Attendee,
+    ChecklistEntry,
+    ChecklistStatus,
+    Commitment,
+    CommitmentStatus,
+    Concern,
+    ConcernTrend,
+    Occurrence,
+)
 from relbot.models import Citation
 from relbot.slack.meeting_blocks import MAX_BLOCKS, render
 from relbot.slack.views import HOME_ACTION_PREFIX

@@ -7,7 +7,7 @@ from typing import Any
 
 from relbot.analysis.gist import gist, kind_label
 from relbot.analysis.overview import Analysis
-from relbot.drafting.models import Claim, Commitment
+from relbot.domain import Claim, Commitment
 from relbot.models import Citation
 
 MAX_NEW_RECORDS = 6  # listed one by one; more are summarised in one line

@@ -20,7 +20,7 @@ from relbot.analysis.gist import kind_label
 from relbot.analysis.text import Sentence, all_sentences, clip, is_question
 from relbot.analysis.values import CADENCE_CUE, cadence_values, describe, fee_values
 from relbot.analysis.wordindex import WordIndex
-from relbot.drafting.models import ChecklistEntry, ChecklistStatus, Claim
+from relbot.domain import ChecklistEntry, ChecklistStatus, Claim
 from relbot.knowledge import ChecklistItem
 from relbot.models import Record, SourceKind
 

@@ -12,7 +12,7 @@ from typing import Literal
 from relbot.analysis.people import People, Side
 from relbot.analysis.promises import Promise, find_promise
 from relbot.analysis.text import Sentence, all_sentences, is_question, terms
-from relbot.drafting.models import Commitment, CommitmentStatus
+from relbot.domain import Commitment, CommitmentStatus
 from relbot.models import Citation, Record, SourceKind
 
 _DONE = re.compile(

@@ -17,7 +17,7 @@ from relbot.analysis.signals import FEELING_WORDS, Signal, concern
 from relbot.analysis.text import Sentence, all_sentences, clip
 from relbot.analysis.trend import trend
 from relbot.analysis.vocabulary import Vocabulary
-from relbot.drafting.models import Claim, Concern, ConcernTrend
+from relbot.domain import Claim, Concern, ConcernTrend
 from relbot.models import Record, SourceKind
 
 _CONVERSATION = (SourceKind.EMAIL, SourceKind.TRANSCRIPT)

@@ -11,7 +11,7 @@ from relbot.analysis.dates import DATE_RE, resolve
 from relbot.analysis.people import NAME, People, Person, Side
 from relbot.analysis.signatures import signature_role
 from relbot.analysis.text import Sentence, all_sentences
-from relbot.drafting.models import Contact
+from relbot.domain import Contact
 from relbot.models import Account, Citation, Record
 
 _NEW = rf"(?P<new>{NAME}|She|He)"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from relbot.analysis import playbook
 from relbot.analysis.activity import last_contact, report_chases, report_deliveries
 from relbot.analysis.gist import dated, kind_label, quoted, said
-from relbot.drafting.models import Commitment, CommitmentStatus, Concern, ConcernTrend, HealthFactor, HealthScore
+from relbot.domain import Commitment, CommitmentStatus, Concern, ConcernTrend, HealthFactor, HealthScore
 from relbot.knowledge import Cadence
 from relbot.models import Account, Citation, Record, SourceKind
 

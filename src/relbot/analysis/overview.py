@@ -14,7 +14,7 @@ from relbot.analysis.contacts import ContactChange, contact_changes, contacts, p
 from relbot.analysis.health import HealthInputs, health
 from relbot.analysis.people import People, people
 from relbot.analysis.text import all_sentences, is_question
-from relbot.drafting.models import Commitment, Concern, Contact, HealthScore
+from relbot.domain import Commitment, Concern, Contact, HealthScore
 from relbot.knowledge import Cadence
 from relbot.models import Account, Citation, Record
 from relbot.quoting import Originals

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from relbot.drafting.models import ConcernTrend
+from relbot.domain import ConcernTrend
 
 RECENT_DAYS = 45  # a concern first raised within this many days is new
 QUIET_DAYS = 60  # a concern not raised for this long is easing

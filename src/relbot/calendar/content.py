@@ -9,16 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from relbot.calendar.upcoming import Meeting
-from relbot.drafting.models import (
-    Brief,
-    ChecklistEntry,
-    ChecklistStatus,
-    Claim,
-    Commitment,
-    CommitmentStatus,
-    Concern,
-    Question,
-)
+from relbot.domain import ChecklistEntry, ChecklistStatus, Claim, Commitment, CommitmentStatus, Concern
+from relbot.drafting.models import Brief, Question
 
 if TYPE_CHECKING:
     from relbot.drafting.service import DraftService

@@ -23,7 +23,8 @@ import recurring_ical_events
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from relbot.calendar.models import Attendee, Occurrence, ParsedFeed
+from relbot.calendar.models import ParsedFeed
+from relbot.domain import Attendee, Occurrence
 from relbot.errors import RelbotError
 from relbot.ingest.loaders.htmltext import html_to_text
 

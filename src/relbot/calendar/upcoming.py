@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relbot.calendar.matching import AccountIndex, Match
-from relbot.calendar.models import Occurrence
+from relbot.domain import Occurrence
 from relbot.store import calendar_feeds, meetings
 from relbot.store.calendar_feeds import Feed
 from relbot.store.database import Database

@@ -13,7 +13,7 @@ from relbot.digest.evidence import MAX_QUOTES, QUOTE_CHARS, SHORT_QUOTE_CHARS, q
 from relbot.digest.models import DigestItem, Severity, SignalKind
 from relbot.digest.ranking import concern_weight, health_severity, weight
 from relbot.digest.review import Review
-from relbot.drafting.models import Claim, ConcernTrend, HealthFactor
+from relbot.domain import Claim, ConcernTrend, HealthFactor
 from relbot.models import Citation, Stage
 
 HEALTH_STEP = 5  # smaller moves are noise from one more day passing

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from relbot.analysis.overview import analyze
+from relbot.config import Settings
 from relbot.digest import stages
 from relbot.digest.account import account_digest
 from relbot.digest.models import AccountDigest, Digest, FeedbackTally
@@ -22,10 +24,10 @@ from relbot.digest.weeks import IsoWeek
 from relbot.knowledge import load_cadence
 from relbot.models import Account, Record
 from relbot.store import feedback
+from relbot.store.state import StateDB
 
 if TYPE_CHECKING:
     from relbot.digest.narrative import Narrator
-    from relbot.services import Services
 
 
 def can_see(recipient: str | None, account: Account, admins: Iterable[str]) -> bool:
@@ -35,9 +37,18 @@ def can_see(recipient: str | None, account: Account, admins: Iterable[str]) -> b
 
 
 class DigestBuilder:
-    def __init__(self, services: Services, *, use_llm: bool | None = None) -> None:
-        self._svc = services
-        self._use_llm = services.settings.llm_enabled if use_llm is None else use_llm
+    """Wired by the composition root (``services.Services.digest_builder``) with what a digest reads: the account
+    registry, stage history and feedback (``state``), an account's records (``account_records``, called only
+    when an account is first reviewed, so a run with nothing to build never opens the vector store), the
+    playbook folder (cadence) and the settings (admins, the agency's domains, the LLM for the narrative)."""
+
+    def __init__(self, *, state: StateDB, account_records: Callable[[str], list[Record]], knowledge_dir: Path,
+                 settings: Settings, use_llm: bool | None = None) -> None:
+        self._state = state
+        self._account_records = account_records
+        self._knowledge_dir = knowledge_dir
+        self._settings = settings
+        self._use_llm = settings.llm_enabled if use_llm is None else use_llm
         self._lock = threading.Lock()
         self._records: dict[str, list[Record]] = {}
         self._reviews: dict[tuple[str, str, dt.date], tuple[AccountDigest, Review]] = {}
@@ -45,11 +56,11 @@ class DigestBuilder:
 
     def build(self, *, recipient: str | None, week: IsoWeek, today: dt.date) -> Digest:
         as_of = week.as_of(today)
-        accounts = self._svc.state.list_accounts()
+        accounts = self._state.list_accounts()
         if week == IsoWeek.of(today):  # only the running week may record what the registry says now
             for account in accounts:
-                stages.record(self._svc.state, account.name, str(week), account.stage)
-        admins = self._svc.settings.slack_admins
+                stages.record(self._state, account.name, str(week), account.stage)
+        admins = self._settings.slack_admins
         reviewed = [self._review(a, week, as_of) for a in accounts if can_see(recipient, a, admins)]
         exceptions, quiet = split([d for d, _ in reviewed])
         digest = Digest(recipient=recipient, week=str(week), week_start=week.start, week_end=week.end, as_of=as_of,
@@ -66,20 +77,20 @@ class DigestBuilder:
             if key not in self._reviews:
                 records = self._records.get(account.name)
                 if records is None:
-                    records = self._records[account.name] = self._svc.store.account_records(account.name)
-                cadence = load_cadence(self._svc.knowledge_dir)
-                ours = self._svc.settings.agency_domains
+                    records = self._records[account.name] = self._account_records(account.name)
+                cadence = load_cadence(self._knowledge_dir)
+                ours = self._settings.agency_domains
                 review = Review(
                     now=analyze(records, account, as_of, cadence, ours),
                     before=analyze(records, account, as_of - dt.timedelta(days=7), cadence, ours),
                     cadence=cadence, week=week,
-                    previous_stage=stages.seen_before(self._svc.state, account.name, str(week)),
+                    previous_stage=stages.seen_before(self._state, account.name, str(week)),
                 )
                 self._reviews[key] = (account_digest(review), review)
             return self._reviews[key]
 
     def _feedback(self, week: IsoWeek) -> FeedbackTally | None:
-        tally = feedback.summary(self._svc.state, week.start, week.end + dt.timedelta(days=1))
+        tally = feedback.summary(self._state, week.start, week.end + dt.timedelta(days=1))
         if not tally.up + tally.down:
             return None
         return FeedbackTally(up=tally.up, down=tally.down, down_by_kind=tally.down_by_kind(),
@@ -90,12 +101,18 @@ class DigestBuilder:
 
         with self._lock:
             if self._narrator is None:
-                self._narrator = Narrator(self._svc.settings)
+                self._narrator = Narrator(self._settings)
             return self._narrator
 
 
+class BuildsDigests(Protocol):
+    """What builds a ``DigestBuilder``: the composition root, ``services.Services`` (this package never imports it)."""
+
+    def digest_builder(self, *, use_llm: bool | None = None) -> DigestBuilder: ...
+
+
 def build_digest(
-    services: Services, *, recipient: str | None, week: IsoWeek, today: dt.date, use_llm: bool | None = None
+    services: BuildsDigests, *, recipient: str | None, week: IsoWeek, today: dt.date, use_llm: bool | None = None
 ) -> Digest:
     """One digest; for many recipients in one run, keep a ``DigestBuilder`` so accounts are analysed once."""
-    return DigestBuilder(services, use_llm=use_llm).build(recipient=recipient, week=week, today=today)
+    return services.digest_builder(use_llm=use_llm).build(recipient=recipient, week=week, today=today)

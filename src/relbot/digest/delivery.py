@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -22,11 +22,10 @@ from relbot.digest.subscriptions import subscription, subscriptions
 from relbot.digest.weeks import IsoWeek
 from relbot.errors import RelbotError
 from relbot.store import deliveries
+from relbot.store.state import StateDB
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
-
-    from relbot.services import Services
 
 log = logging.getLogger(__name__)
 Result = Literal["sent", "recovered", "already_sent", "in_progress", "skipped", "failed", "gave_up"]
@@ -42,17 +41,19 @@ class Outcome:
 
 
 class DigestSender:
-    """One sending run's worth of state: a builder that analyses each account once for all recipients."""
+    """One sending run's worth of state: a builder that analyses each account once for all recipients. Wired by
+    the composition root (``services.Services.digest_sender``): the subscriptions and the delivery ledger
+    (``state``), the Slack client that posts, and the run's builder."""
 
-    def __init__(self, services: Services, client: WebClient, *, use_llm: bool | None = None) -> None:
-        self._svc = services
+    def __init__(self, *, state: StateDB, client: WebClient, builder: DigestBuilder) -> None:
+        self._state = state
         self._client = client
-        self._builder = DigestBuilder(services, use_llm=use_llm)
+        self._builder = builder
 
     def send_due(self, now: dt.datetime) -> list[Outcome]:
         """Every subscription whose local send time has passed this week and whose digest is not out yet."""
         out: list[Outcome] = []
-        for sub in subscriptions(self._svc.state):
+        for sub in subscriptions(self._state):
             week = sub.due_week(now)
             if week is not None:
                 out.append(self.send(sub.user_id, week, now=now, today=now.astimezone(sub.zone).date()))
@@ -60,12 +61,12 @@ class DigestSender:
 
     def send_now(self, recipient: str, now: dt.datetime) -> Outcome:
         """This week's digest to one person now, whatever their schedule (still once per week)."""
-        sub = subscription(self._svc.state, recipient)
+        sub = subscription(self._state, recipient)
         local = now.astimezone(sub.zone if sub else dt.UTC)
         return self.send(recipient, IsoWeek.of(local.date()), now=now, today=local.date())
 
     def send(self, recipient: str, week: IsoWeek, *, now: dt.datetime, today: dt.date) -> Outcome:
-        state = self._svc.state
+        state = self._state
         done = deliveries.entry(state, recipient, str(week))
         if done and done.status in ("sent", "skipped"):  # the common case all week: no write lock needed
             return _not_claimed(done, recipient, str(week))
@@ -115,7 +116,14 @@ def _not_claimed(entry: deliveries.Entry | None, recipient: str, week: str) -> O
     return Outcome(recipient, week, "gave_up", detail=f"{entry.attempts} attempts failed; last: {entry.error}")
 
 
-def send_due(services: Services, client: WebClient, *, now: dt.datetime, use_llm: bool | None = None) -> list[Outcome]:
+class SendsDigests(Protocol):
+    """What builds a ``DigestSender``: the composition root, ``services.Services`` (this package never imports it)."""
+
+    def digest_sender(self, client: WebClient, *, use_llm: bool | None = None) -> DigestSender: ...
+
+
+def send_due(services: SendsDigests, client: WebClient, *, now: dt.datetime,
+             use_llm: bool | None = None) -> list[Outcome]:
     """One sending run (cron's `relbot digest --send`, or a scheduler tick): a fresh builder, so records are
     read once per run and never go stale in a long-lived process."""
-    return DigestSender(services, client, use_llm=use_llm).send_due(now)
+    return services.digest_sender(client, use_llm=use_llm).send_due(now)

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from relbot.drafting.models import Claim
+from relbot.domain import Claim
 from relbot.models import Citation, Stage, Tier
 
 

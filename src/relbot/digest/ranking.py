@@ -8,7 +8,7 @@ which outranks a concern, because a silent client is the hardest to win back (pl
 from __future__ import annotations
 
 from relbot.digest.models import AccountDigest, DigestItem, Severity, SignalKind
-from relbot.drafting.models import ConcernTrend
+from relbot.domain import ConcernTrend
 
 WEIGHTS = {
     SignalKind.GOING_COLD: 40.0,

@@ -15,20 +15,18 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from relbot.digest.delivery import send_due
+from relbot.digest.delivery import SendsDigests, send_due
 from relbot.digest.weeks import Clock, system_clock
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
-
-    from relbot.services import Services
 
 log = logging.getLogger(__name__)
 JOB_ID = "relbot-digest-tick"
 TICK_S = 60
 
 
-def tick(services: Services, web_client: WebClient, clock: Clock = system_clock) -> None:
+def tick(services: SendsDigests, web_client: WebClient, clock: Clock = system_clock) -> None:
     """One run; never raises, so a bad minute (store down, Slack down) does not stop the next one."""
     try:
         outcomes = send_due(services, web_client, now=clock())
@@ -41,7 +39,7 @@ def tick(services: Services, web_client: WebClient, clock: Clock = system_clock)
 
 
 def start_scheduler(
-    services: Services, web_client: WebClient, *, clock: Clock = system_clock, interval_s: float = TICK_S
+    services: SendsDigests, web_client: WebClient, *, clock: Clock = system_clock, interval_s: float = TICK_S
 ) -> BackgroundScheduler:
     """Started and running (first tick at once); call ``.shutdown()`` when the server stops."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)

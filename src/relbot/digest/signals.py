@@ -15,7 +15,7 @@ from relbot.digest.evidence import MAX_QUOTES, QUOTE_CHARS, SHORT_QUOTE_CHARS, q
 from relbot.digest.models import DigestItem, Severity, SignalKind
 from relbot.digest.ranking import cadence_weight, overdue_weight, weight
 from relbot.digest.review import Review
-from relbot.drafting.models import Commitment, CommitmentStatus
+from relbot.domain import Commitment, CommitmentStatus
 from relbot.models import Citation, SourceKind
 
 COLD_FACTOR = 2  # no contact for twice the tier's cadence: the relationship is cooling, not just late

@@ -17,8 +17,9 @@ import numpy as np
 import numpy.typing as npt
 
 from relbot.analysis.text import clip, is_instruction, split_sentences, terms, unwrap
+from relbot.domain import Claim
 from relbot.drafting import answer_types
-from relbot.drafting.models import Answer, Claim
+from relbot.drafting.models import Answer
 from relbot.lexical import tokenize
 from relbot.models import SearchHit, SourceKind
 

@@ -8,7 +8,7 @@ import re
 from relbot.analysis.activity import is_contact
 from relbot.analysis.gist import gist, kind_label
 from relbot.analysis.text import Sentence, all_sentences, clip, is_question, negated, terms
-from relbot.drafting.models import Claim
+from relbot.domain import Claim
 from relbot.models import Record, SourceKind
 
 RECENT = 6

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relbot.analysis.overview import Analysis
-from relbot.drafting.models import ChecklistEntry
+from relbot.domain import ChecklistEntry
 from relbot.knowledge import ChecklistItem
 from relbot.models import Account, Record, SearchHit
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from relbot.analysis import playbook
 from relbot.analysis.changes import changes_since
 from relbot.analysis.gist import gist, kind_label, quoted
+from relbot.domain import Claim
 from relbot.drafting.brief_parts import decisions, recent_interactions
 from relbot.drafting.context import DraftContext
 from relbot.drafting.findings import ACTIVE_DAYS, Finding, findings
-from relbot.drafting.models import Brief, Checklist, Claim, Question, QuestionSet, Snapshot
+from relbot.drafting.models import Brief, Checklist, Question, QuestionSet, Snapshot
 
 MAX_QUESTIONS = 8
 MIN_QUESTIONS = 5

@@ -11,15 +11,8 @@ from relbot.analysis.activity import cooling_signs, cooling_words
 from relbot.analysis.gist import QUOTE, dated, gist, kind_label, named_as, quoted
 from relbot.analysis.praise import praise
 from relbot.analysis.text import clip
+from relbot.domain import ChecklistEntry, ChecklistStatus, Claim, Commitment, CommitmentStatus, ConcernTrend
 from relbot.drafting.context import DraftContext
-from relbot.drafting.models import (
-    ChecklistEntry,
-    ChecklistStatus,
-    Claim,
-    Commitment,
-    CommitmentStatus,
-    ConcernTrend,
-)
 from relbot.models import Citation, SourceKind
 
 ACTIVE_DAYS = 60  # a concern or a piece of praise older than this is not "lately"

@@ -7,21 +7,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from pathlib import Path
+from typing import TypeVar
 
 from relbot.analysis.changes import snapshot as brief_snapshot
 from relbot.analysis.checklist import checklist as check_expectations
 from relbot.analysis.overview import analyze
+from relbot.config import Settings
 from relbot.drafting import answering, extractive
 from relbot.drafting.context import DraftContext
 from relbot.drafting.llm_hook import refine
 from relbot.drafting.models import Answer, Brief, Checklist, DraftBase, QuestionSet
 from relbot.drafting.progress import Progress, ProgressFn, ignore
+from relbot.embeddings import Embedder
 from relbot.knowledge import load_cadence, load_checklist
 from relbot.models import SearchHit
-
-if TYPE_CHECKING:
-    from relbot.services import Services
+from relbot.retrieval import Retriever
+from relbot.store.pinned import PinnableStore
+from relbot.store.state import StateDB
 
 log = logging.getLogger(__name__)
 D = TypeVar("D", bound=DraftBase)
@@ -30,8 +33,19 @@ CHECKLIST_PASSAGES = 8
 
 
 class DraftService:
-    def __init__(self, services: Services) -> None:
-        self._svc = services
+    """Wired by the composition root (``services.Services.drafts``) with exactly what drafting reads: the
+    account registry and brief snapshots (``state``), the account searches (``retriever``), the store whose
+    record ids a draft pins (``store``), the embedder that ranks an answer's sentences, the playbook folder
+    and the settings (LLM switch and client, the agency's own e-mail domains)."""
+
+    def __init__(self, *, state: StateDB, retriever: Retriever, store: PinnableStore, embedder: Embedder,
+                 knowledge_dir: Path, settings: Settings) -> None:
+        self._state = state
+        self._retriever = retriever
+        self._store = store
+        self._embedder = embedder
+        self._knowledge_dir = knowledge_dir
+        self._settings = settings
 
     # -- drafts ------------------------------------------------------------------------------------
     def brief(
@@ -45,7 +59,7 @@ class DraftService:
             ctx = replace(ctx, previous=brief_snapshot(self.context(account, as_of=since).analysis))
         draft = self._maybe_llm(extractive.brief(ctx), ctx, "brief", use_llm)
         if save_snapshot:
-            self._svc.state.save_snapshot(ctx.account.name, brief_snapshot(ctx.analysis))
+            self._state.save_snapshot(ctx.account.name, brief_snapshot(ctx.analysis))
         return draft
 
     def questions(self, account: str, *, as_of: dt.date | None = None, use_llm: bool | None = None) -> QuestionSet:
@@ -61,18 +75,18 @@ class DraftService:
         progress: ProgressFn = ignore,
     ) -> Answer:
         """``progress`` hears each step as it starts and ends (records read, answer written, citations checked)."""
-        found = self._svc.state.resolve_account(account)
+        found = self._state.resolve_account(account)
         day = as_of or dt.date.today()
         progress(Progress("search", found.name, done=False))
-        hits = [h for h in self._svc.retriever.search(found.name, question, limit=ASK_PASSAGES, as_of=day)
+        hits = [h for h in self._retriever.search(found.name, question, limit=ASK_PASSAGES, as_of=day)
                 if h.date is None or h.date <= day]
         progress(Progress("search", found.name, done=True, count=len(hits)))
         llm = self._llm_on(use_llm)
         progress(Progress("draft", found.name, done=False, llm=llm))
-        draft = answering.answer(found.name, question, day, hits, self._svc.embedder.embed)
+        draft = answering.answer(found.name, question, day, hits, self._embedder.embed)
         if llm:
-            draft = refine(self._svc.settings, draft, prompt="ask", account=found.name, as_of=day,
-                           knowledge_dir=self._svc.knowledge_dir, records=hits, extra={"question": question})
+            draft = refine(self._settings, draft, prompt="ask", account=found.name, as_of=day,
+                           knowledge_dir=self._knowledge_dir, records=hits, extra={"question": question})
         progress(Progress("draft", found.name, done=True, llm=draft.generated_by == "llm"))
         read = {h.id for h in hits}
         cited = [c for claim in draft.claims for c in claim.citations]
@@ -83,32 +97,32 @@ class DraftService:
     # -- shared ------------------------------------------------------------------------------------
     def context(self, account: str, *, as_of: dt.date | None = None) -> DraftContext:
         """Everything a draft of ``account`` on ``as_of`` (default today) is built from."""
-        found = self._svc.state.resolve_account(account)
+        found = self._state.resolve_account(account)
         day = as_of or dt.date.today()
-        kdir = self._svc.knowledge_dir
+        kdir = self._knowledge_dir
         # The retriever's index of the account holds its records, current as of this call (and cached, so a
         # repeated draft reads none from Chroma); the checklist's searches below then need no id check each.
-        records = self._svc.retriever.account_index(found.name).records
-        analysis = analyze(records, found, day, load_cadence(kdir), self._svc.settings.agency_domains)
+        records = self._retriever.account_index(found.name).records
+        analysis = analyze(records, found, day, load_cadence(kdir), self._settings.agency_domains)
         items = load_checklist(kdir)
 
         def search(query: str, limit: int) -> list[SearchHit]:
-            hits = self._svc.retriever.search(found.name, query, limit=limit, as_of=day)
+            hits = self._retriever.search(found.name, query, limit=limit, as_of=day)
             return [h for h in hits if h.date is None or h.date <= day]
 
         names = frozenset(n for full in analysis.people.names() for n in (full, full.split()[0]))
-        with self._svc.store.pinned(found.name, [r.id for r in records]):
+        with self._store.pinned(found.name, [r.id for r in records]):
             entries = check_expectations(items, analysis.records, names=names,
                                          search=lambda q: [h.id for h in search(q, CHECKLIST_PASSAGES)])
-        previous = self._svc.state.latest_snapshot(found.name)
+        previous = self._state.latest_snapshot(found.name)
         return DraftContext(account=found, as_of=day, analysis=analysis, checklist=entries, items=items,
                             previous=previous[1] if previous else None, search=search)
 
     def _llm_on(self, use_llm: bool | None) -> bool:
-        return self._svc.settings.llm_enabled if use_llm is None else use_llm
+        return self._settings.llm_enabled if use_llm is None else use_llm
 
     def _maybe_llm(self, draft: D, ctx: DraftContext, prompt: str, use_llm: bool | None) -> D:
         if not self._llm_on(use_llm):
             return draft
-        return refine(self._svc.settings, draft, prompt=prompt, account=ctx.account.name, as_of=ctx.as_of,
-                      knowledge_dir=self._svc.knowledge_dir, records=ctx.records, context=ctx)
+        return refine(self._settings, draft, prompt=prompt, account=ctx.account.name, as_of=ctx.as_of,
+                      knowledge_dir=self._knowledge_dir, records=ctx.records, context=ctx)

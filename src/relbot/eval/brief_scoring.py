@@ -16,7 +16,8 @@ from pathlib import PurePath
 
 from pydantic import BaseModel, Field
 
-from relbot.drafting.models import Answer, Brief, Commitment, Contact
+from relbot.domain import Commitment, Contact
+from relbot.drafting.models import Answer, Brief
 from relbot.eval.brief_labels import LabelledAccount, LabelledItem, LabelledPerson
 from relbot.models import Citation
 

@@ -11,12 +11,11 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 
+# Re-exported: the version of this chunking lives in relbot.models, where the store reads it too; bump it there.
+from relbot.models import CHUNKER_VERSION as CHUNKER_VERSION
 from relbot.models import Record, SourceItem, SourceKind
 
 TARGET_WORDS = 160
-# Bumped whenever chunking changes which records a source becomes (and so their content-hash ids): a store
-# chunked another way would keep both versions of every re-ingested source. Stores record it on creation.
-CHUNKER_VERSION = 3
 MAX_WORDS = 260
 # Items of these kinds are conversation lines; the speaker is part of the text a reader needs.
 SPOKEN = {SourceKind.TRANSCRIPT, SourceKind.SLACK}

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from relbot.cli_support import print_json
-from relbot.drafting.models import Answer, Brief, Checklist, Claim, Commitment, Concern, DraftBase, QuestionSet
+from relbot.domain import Claim, Commitment, Concern
+from relbot.drafting.models import Answer, Brief, Checklist, DraftBase, QuestionSet
 from relbot.models import Citation
 from relbot.services import Services
 

@@ -17,8 +17,7 @@ import numpy as np
 
 from relbot.embeddings import Embedder
 from relbot.errors import StoreMismatchError, StoreUnavailableError
-from relbot.ingest.chunking import CHUNKER_VERSION
-from relbot.models import GuidanceSection, Record, SourceKind
+from relbot.models import CHUNKER_VERSION, GuidanceSection, Record, SourceKind
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from relbot.calendar.models import Attendee, Occurrence
+from relbot.domain import Attendee, Occurrence
 from relbot.store.database import Database
 from relbot.store.ledger import iso
 from relbot.store.schema import meetings

@@ -1,4 +1,4 @@
-"""The vector store, with a way for one draft to pin an account's record ids.
+"""The vector store, with a way for one draft to pin an account's record ids (drafting/service.py pins them).
 
 A draft runs a dozen searches of one account (one per checklist item, more for an answer); each search asks
 Chroma for the account's id list to check that its cached lexical index is current. Within one draft that
