@@ -73,7 +73,7 @@ def main() -> None:
         query_ms = []
         for name in sample:
             t = time.perf_counter()
-            svc.store.dense_search(name, vector, 8)
+            svc.store.records.query(query_embeddings=[vector], n_results=8, where={"account": name})
             query_ms.append((time.perf_counter() - t) * 1000)
 
         brief_ms = []

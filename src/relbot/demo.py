@@ -30,8 +30,6 @@ def account_folder(demo_dir: Path, account: Account) -> Path:
 
 def build_demo(services: Services, demo_dir: Path | None = None) -> IngestReport:
     """Idempotent: accounts are upserted and records are content-addressed, so a rebuild adds nothing."""
-    from relbot.knowledge import load_sections
-
     demo_dir = demo_dir or default_demo_dir()
     total = IngestReport()
     for account in load_demo_accounts(demo_dir):
@@ -43,5 +41,4 @@ def build_demo(services: Services, demo_dir: Path | None = None) -> IngestReport
         total.duplicate += report.duplicate
         total.failed += report.failed
         total.files += report.files
-    services.store.sync_guidance(load_sections(services.knowledge_dir))
     return total

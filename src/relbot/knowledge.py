@@ -1,4 +1,4 @@
-"""The agency playbook in knowledge/: sections for guidance search, checklist items and tier cadences."""
+"""The agency playbook in knowledge/: its sections (cited by id), checklist items and tier cadences."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""Persistence: the Chroma vector store (records, guidance) and the SQLite state DB."""
+"""Persistence: the Chroma vector store (records) and the state database (SQLite or PostgreSQL)."""

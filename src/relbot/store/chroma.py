@@ -1,4 +1,5 @@
-"""Chroma collections for relationship records and playbook guidance.
+"""The Chroma collection of relationship records. (The playbook is read from its files by section id: it is
+48 short sections, and no draft searches it by similarity.)
 
 Vectors are computed by relbot's own embedder and passed in explicitly, so Chroma never needs (or
 downloads) an embedding function. The model name is kept in the collection metadata and checked on open.
@@ -17,12 +18,11 @@ import numpy as np
 
 from relbot.embeddings import Embedder
 from relbot.errors import StoreMismatchError, StoreUnavailableError
-from relbot.models import CHUNKER_VERSION, GuidanceSection, Record, SourceKind
+from relbot.models import CHUNKER_VERSION, Record, SourceKind
 
 log = logging.getLogger(__name__)
 
 RECORDS = "relbot-records"
-GUIDANCE = "relbot-guidance"
 
 
 P = ParamSpec("P")
@@ -157,7 +157,6 @@ class VectorStore:
         self._embedder = embedder
         self.records = _collection(client, RECORDS, embedder, chunker=CHUNKER_VERSION)
         _require_chunker(self.records)
-        self.guidance = _collection(client, GUIDANCE, embedder)
         self._batch = max(1, min(int(client.get_max_batch_size()), 5000))
 
     # -- records -------------------------------------------------------------------------------
@@ -213,62 +212,5 @@ class VectorStore:
         return list(self.records.get(where={"account": account}, include=[])["ids"])
 
     @guarded
-    def dense_search(self, account: str, query_vector: Any, limit: int) -> list[tuple[Record, float]]:
-        """Nearest records of one account; the account filter runs inside Chroma, never afterwards."""
-        got = self.records.query(
-            query_embeddings=[query_vector],
-            n_results=limit,
-            where={"account": account},
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            (record_from_chroma(i, d or "", dict(m or {})), 1.0 - float(dist))
-            for i, d, m, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-            )
-        ]
-
-    @guarded
     def count_records(self) -> int:
         return int(self.records.count())
-
-    # -- guidance ------------------------------------------------------------------------------
-    @guarded
-    def sync_guidance(self, sections: Sequence[GuidanceSection]) -> tuple[int, int]:
-        """Make the guidance collection hold exactly these sections; returns (added/updated, removed)."""
-        current = self.guidance.get(include=["documents"])
-        stored = dict(zip(current["ids"], current["documents"] or [], strict=False))
-        wanted = {s.id: s for s in sections}
-        changed = [s for s in sections if stored.get(s.id) != s.text]
-        removed = [i for i in stored if i not in wanted]
-        if changed:
-            self.guidance.upsert(
-                ids=[s.id for s in changed],
-                embeddings=self._embedder.embed([f"{s.topic}: {s.heading}\n{s.text}" for s in changed]),
-                documents=[s.text for s in changed],
-                metadatas=[{"topic": s.topic, "heading": s.heading, "source": s.source} for s in changed],
-            )
-        if removed:
-            self.guidance.delete(ids=removed)
-        return len(changed), len(removed)
-
-    @guarded
-    def search_guidance(self, query: str, limit: int = 4) -> list[tuple[GuidanceSection, float]]:
-        if self.guidance.count() == 0:
-            return []
-        got = self.guidance.query(
-            query_embeddings=self._embedder.embed([query]),
-            n_results=limit,
-            include=["documents", "metadatas", "distances"],
-        )
-        out = []
-        for i, d, m, dist in zip(
-            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-        ):
-            meta = dict(m or {})
-            section = GuidanceSection(
-                id=i, topic=str(meta["topic"]), heading=str(meta["heading"]), text=d or "",
-                source=str(meta["source"]),
-            )
-            out.append((section, 1.0 - float(dist)))
-        return out
