@@ -81,6 +81,10 @@ class AccountIndex:
     def build(cls, records: list[Record], vectors: Floats, fingerprint: tuple[int, int]) -> AccountIndex:
         from relbot.ingest.chunking import embed_text
 
+        # Reading order (source, then position), never the store's: scores that tie are then broken by where a
+        # record sits, not by its content hash, so a change to how ids are made cannot reorder search results.
+        order = sorted(range(len(records)), key=lambda i: (records[i].source, records[i].position, records[i].id))
+        records, vectors = [records[i] for i in order], vectors[order] if len(order) else vectors
         index = cls(fingerprint, records, vectors, LexicalIndex([embed_text(r) for r in records]))
         index.by_id = {r.id: i for i, r in enumerate(records)}
         for i, record in enumerate(records):
