@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from relbot.lexical import tokenize
 from relbot.models import Record, SourceKind
+from relbot.wordlists import CHATTER_WORDS, FUNCTION_WORDS
 
 _SPEAKER = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s+(.+)$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
@@ -22,30 +23,7 @@ _NEGATION = re.compile(
 )
 # Words that carry no topic: English function words, chatter, calendar words and delivery verbs that every
 # promise or message shares. The lexical tokenizer's own stopword list is deliberately tiny (it serves BM25).
-GENERIC = frozenset(tokenize(
-    "a about above after again against all almost also am an and any are aren't around as at be because been "
-    "before being below between both but by can can't cannot could couldn't did didn't do does doesn't doing "
-    "don't down during each either else even ever every few for from further get gets got had hadn't has "
-    "hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how how's i "
-    "i'd i'll i'm i've if in into is isn't it it's its itself just let let's like lot made make makes many "
-    "me might more most much must mustn't my myself need needs no nor not now of off on once one only or "
-    "other ought our ours ourselves out over own per quite rather really same shall she she'd she'll she's "
-    "should shouldn't so some still such than that that's the their theirs them themselves then there "
-    "there's these they they'd they'll they're they've this those though through thus to too under until "
-    "up upon us very via was wasn't way we we'd we'll we're we've well were weren't what what's when "
-    "when's where where's whether which while who who's whom why why's will with within without won't would "
-    "wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves "
-    "ask asked asking back along across say said says saying tell told go going gone come coming came see "
-    "seen look looking know knew think thought want wants wanted take took taken put keep kept give gave "
-    "given send sent deliver delivered share shared provide provided hi hello thanks thank please sure okay "
-    "ok great good fine right real today tomorrow yesterday week weeks month months day days year years "
-    "date dates time times morning afternoon evening monday tuesday wednesday thursday friday saturday "
-    "sunday january february march april may june july august september october november december jan feb "
-    "mar apr jun jul aug sep sept oct nov dec end next last first new promise promised committed commit "
-    "bit something anything nothing everything someone anyone everyone thing things lot lots "
-    "zero two three four five six seven eight nine ten eleven twelve twenty thirty half once twice "
-    "late early soon ago already almost around"
-))
+GENERIC = frozenset(tokenize(" ".join(sorted(FUNCTION_WORDS | CHATTER_WORDS))))
 _NUMBER = re.compile(r"^\d+(?:st|nd|rd|th|k|m)?$")
 
 

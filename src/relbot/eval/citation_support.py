@@ -23,22 +23,14 @@ from pydantic import BaseModel
 
 from relbot.drafting.facts import TEXT_FIELDS, record_text
 from relbot.models import Citation, GuidanceSection, Record
+from relbot.wordlists import JUDGE_STOP_WORDS
 
 # A cited record supports a line when it holds at least this share of the line's (IDF-weighted) evidence.
 SUPPORT_AT_LEAST = 0.5
 MIN_CLAUSE_TERMS = 2
 _CLAUSE = re.compile(r";\s+|\.\s+")  # not ":": it introduces what a label (date · kind · author) says
 _TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|\$?\d[\d,]*(?:\.\d+)?%?|[a-z][a-z'-]+")  # dates first: one term each
-_STOP = frozenset(
-    {
-        "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "from", "by", "as", "is",
-        "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "we", "our", "us", "you",
-        "your", "they", "their", "them", "he", "she", "his", "her", "i", "me", "my", "not", "no", "so", "if", "then",
-        "than", "there", "here", "have", "has", "had", "do", "does", "did", "will", "would", "can", "could", "should",
-        "may", "might", "about", "into", "over", "under", "again", "more", "most", "some", "any", "all", "each",
-        "which", "who", "whom", "what", "when", "where", "why", "how", "also", "just", "only", "very", "per", "via",
-    }
-)  # fmt: skip
+_STOP = JUDGE_STOP_WORDS
 
 
 @dataclass(frozen=True)
