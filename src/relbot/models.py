@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -146,6 +147,12 @@ class Account(BaseModel):
     domains: list[str] = Field(default_factory=list)  # the client's e-mail domains (lower-case, no "@")
     hubspot_companies: list[str] = Field(default_factory=list)  # HubSpot company ids whose activity is this account's
     salesforce_accounts: list[str] = Field(default_factory=list)  # Salesforce Account ids (15 or 18 characters)
+
+    def visible_to(self, user_id: str | None, admins: Iterable[str]) -> bool:
+        """Who may see this account's data (the one rule; every surface and the digest apply it): an account
+        with a team is visible to its members and the admins, one without a team to everyone. ``None`` is the
+        operator's view (the CLI's `relbot digest`), which sees every account."""
+        return user_id is None or not self.team or user_id in self.team or user_id in set(admins)
 
 
 class FileReport(BaseModel):

@@ -19,10 +19,8 @@ from relbot.store.pinned import PinnableStore
 from relbot.store.state import StateDB
 
 if TYPE_CHECKING:
-    from slack_sdk import WebClient
-
     from relbot.digest.content import DigestBuilder
-    from relbot.digest.delivery import DigestSender
+    from relbot.digest.delivery import DigestMessenger, DigestSender
     from relbot.drafting.service import DraftService
 
 log = logging.getLogger(__name__)
@@ -77,11 +75,12 @@ class Services:
         return DigestBuilder(state=self.state, account_records=lambda account: self.store.account_records(account),
                              knowledge_dir=self.knowledge_dir, settings=self.settings, use_llm=use_llm)
 
-    def digest_sender(self, client: WebClient, *, use_llm: bool | None = None) -> DigestSender:
-        """One sending run: its own builder, so each account is analysed once for all recipients."""
+    def digest_sender(self, messenger: DigestMessenger, *, use_llm: bool | None = None) -> DigestSender:
+        """One sending run: its own builder, so each account is analysed once for all recipients; ``messenger``
+        posts (``relbot.slack.digest_messenger.SlackDigestMessenger``, handed in by the serving entry points)."""
         from relbot.digest.delivery import DigestSender
 
-        return DigestSender(state=self.state, client=client, builder=self.digest_builder(use_llm=use_llm))
+        return DigestSender(state=self.state, messenger=messenger, builder=self.digest_builder(use_llm=use_llm))
 
 
 def build_services(settings: Settings) -> Services:

@@ -12,10 +12,10 @@ import pytest
 
 from relbot.cli import main
 from relbot.config import load_settings
-from relbot.digest.blocks import message
 from relbot.digest.content import build_digest
 from relbot.digest.weeks import IsoWeek
 from relbot.services import build_services
+from relbot.slack.digest_blocks import message
 from relbot.store import feedback
 from relbot.store.feedback import Entry
 from relbot.store.state import StateDB

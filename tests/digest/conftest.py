@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from relbot.digest.weeks import IsoWeek
 from relbot.services import Services
+from relbot.slack.digest_messenger import SlackDigestMessenger
 from relbot.slack.webclient import retry_handlers
 from tests.digest.fake_dm import DigestSlack
 
@@ -44,6 +45,12 @@ def slack() -> Iterator[DigestSlack]:
 def client(slack: DigestSlack) -> WebClient:
     # The Slack helper's retry handlers, as `relbot serve` and `--send` use them.
     return WebClient(token="xoxb-test", base_url=slack.api_url, timeout=5, retry_handlers=retry_handlers())
+
+
+@pytest.fixture()
+def messenger(client: WebClient) -> SlackDigestMessenger:
+    """What `relbot serve`'s scheduler and `relbot digest --send` hand the sender."""
+    return SlackDigestMessenger(client)
 
 
 @pytest.fixture()

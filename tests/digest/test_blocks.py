@@ -8,11 +8,12 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from relbot.digest.blocks import MAX_BLOCKS, TEXT_BUDGET, message, render
 from relbot.digest.content import build_digest
 from relbot.digest.models import AccountDigest, Digest, DigestItem, NarrativeLine, Severity, SignalKind
 from relbot.models import Citation, SourceKind, Stage, Tier
 from relbot.services import Services
+from relbot.slack.digest_blocks import message, render
+from relbot.slack.limits import MAX_BLOCKS, MESSAGE_TEXT
 from tests.digest.conftest import TODAY, W48
 
 HOSTILE = "<!channel> ping <@U0BOSS> see <https://evil.example|here> & <#C0GENERAL> " + "x" * 900
@@ -60,7 +61,7 @@ def _check_limits(blocks: list[Block]) -> list[dict[str, Any]]:
             assert 1 <= len(b["text"]["text"]) <= 3_000
         if b["type"] == "context":
             assert len(b["elements"]) <= 10
-    assert sum(len(t) for t in _texts(dicts)) <= TEXT_BUDGET + 1_000  # well under Slack's ~11k refusal
+    assert sum(len(t) for t in _texts(dicts)) <= MESSAGE_TEXT + 1_000  # well under Slack's ~11k refusal
     return dicts
 
 

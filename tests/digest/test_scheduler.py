@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import time
 
-from slack_sdk import WebClient
-
 from relbot.digest import subscriptions
 from relbot.digest.scheduler import JOB_ID, start_scheduler
 from relbot.services import Services
+from relbot.slack.digest_messenger import SlackDigestMessenger
 from tests.digest.conftest import MAYA, NOW, SAM
 from tests.digest.fake_dm import DigestSlack
 
 
-def test_ticks_send_each_due_digest_once(svc: Services, slack: DigestSlack, client: WebClient) -> None:
+def test_ticks_send_each_due_digest_once(svc: Services, slack: DigestSlack, messenger: SlackDigestMessenger) -> None:
     subscriptions.subscribe(svc.state, subscriptions.make(MAYA, day="mon", at="08:00", tz="UTC"))
     subscriptions.subscribe(svc.state, subscriptions.make(SAM, day="tue", at="08:00", tz="UTC"))  # not due yet
-    scheduler = start_scheduler(svc, client, clock=lambda: NOW, interval_s=0.3)
+    scheduler = start_scheduler(svc, messenger, clock=lambda: NOW, interval_s=0.3)
     try:
         assert scheduler.get_job(JOB_ID) is not None
         slack.wait_for("chat.postMessage", timeout=120)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from relbot.digest import subscriptions as subs
-from relbot.digest.slack_text import NOT_ADMIN, apply_slack_text, is_subscription_text
 from relbot.digest.subscriptions import Subscription, SubscriptionError
 from relbot.digest.weeks import IsoWeek
+from relbot.slack.digest_subscription import NOT_ADMIN, apply_slack_text, is_subscription_text
 from relbot.store.state import StateDB
 
 

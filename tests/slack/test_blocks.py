@@ -10,7 +10,8 @@ import pytest
 from relbot.domain import HealthFactor
 from relbot.slack.blocks import TABLE_TEXT, Rendered, health_table, render
 from relbot.slack.feedback_ref import FeedbackRef, feedback_block
-from relbot.slack.paging import MAX_BLOCKS, MAX_PAGES, PAGE_TEXT, Page, paginate
+from relbot.slack.limits import MAX_BLOCKS, MESSAGE_TEXT
+from relbot.slack.paging import MAX_PAGES, Page, paginate
 from relbot.slack.shares import share_button
 from tests.slack import models_factory as make
 
@@ -35,7 +36,7 @@ def assert_within_limits(pages: list[Page]) -> None:
     assert 1 <= len(pages) <= MAX_PAGES
     for page in pages:
         assert len(page.blocks) <= MAX_BLOCKS
-        assert sum(map(len, texts(page.blocks))) <= PAGE_TEXT + 200  # footer notes ride on top
+        assert sum(map(len, texts(page.blocks))) <= MESSAGE_TEXT + 200  # footer notes ride on top
         assert len(page.text) <= 300
         for block in page.blocks:
             if block["type"] == "section" and "text" in block:

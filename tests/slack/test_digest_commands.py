@@ -9,8 +9,9 @@ import pytest
 
 from relbot.digest import subscriptions as subs
 from relbot.digest.delivery import send_due
-from relbot.digest.slack_text import ACTIONS, NOT_ADMIN
 from relbot.slack.commands import DIGEST_ACTIONS
+from relbot.slack.digest_messenger import SlackDigestMessenger
+from relbot.slack.digest_subscription import ACTIONS, NOT_ADMIN
 from tests.slack.conftest import ADMIN, GENERAL, GUEST, LUMEN_CHANNEL, MAYA, SAM, Relbot
 from tests.support.fake_slack import Call
 
@@ -124,8 +125,9 @@ def test_a_subscription_made_in_slack_is_the_one_the_sender_delivers(relbot: Rel
     relbot.fake.answer("conversations.open", lambda call: {"ok": True, "channel": {"id": "D0MAYADM9"}})
     reply(relbot, "digest subscribe tue 09:00 Europe/London")
     monday = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
-    assert send_due(relbot.services, relbot.app.client, now=monday) == []  # not due before Tuesday 09:00
-    [outcome] = send_due(relbot.services, relbot.app.client, now=monday + dt.timedelta(days=1))
+    messenger = SlackDigestMessenger(relbot.app.client)
+    assert send_due(relbot.services, messenger, now=monday) == []  # not due before Tuesday 09:00
+    [outcome] = send_due(relbot.services, messenger, now=monday + dt.timedelta(days=1))
     assert (outcome.recipient, outcome.week, outcome.result) == (MAYA, "2026-W48", "sent")
     [dm] = relbot.fake.calls_to("chat.postMessage")
     assert dm.args["channel"] == "D0MAYADM9" and "Weekly digest ·" in dm.text() and "Lumen Health" in dm.text()

@@ -23,7 +23,8 @@ from relbot.domain import (
     Occurrence,
 )
 from relbot.models import Citation
-from relbot.slack.meeting_blocks import MAX_BLOCKS, render
+from relbot.slack.limits import MAX_BLOCKS
+from relbot.slack.meeting_blocks import render
 from relbot.slack.views import HOME_ACTION_PREFIX
 from tests.slack import models_factory as make
 

@@ -13,7 +13,7 @@ from relbot.slack.answer_stream import STREAM_TEXT, closing_blocks
 from relbot.slack.drafts import DraftRequest
 from relbot.slack.feedback_ref import FeedbackRef, feedback_block
 from relbot.slack.intent import read_intent
-from relbot.slack.paging import MAX_BLOCKS
+from relbot.slack.limits import MAX_BLOCKS
 from relbot.slack.sanitize import escape_markdown
 from relbot.slack.stream_plan import PlanUpdates
 from relbot.slack.suggestions import suggested_prompts

@@ -15,7 +15,6 @@ from relbot.calendar.matching import AccountIndex
 from relbot.calendar.pusher import MeetingPusher, Messenger, PushOutcome
 from relbot.calendar.sync import FeedOutcome, SyncOptions, sync_feeds
 from relbot.calendar.upcoming import MeetingView
-from relbot.digest.content import can_see
 from relbot.models import Record
 from relbot.store.holders import lease_owner
 
@@ -61,7 +60,7 @@ def run_once(services: Services, messenger: Messenger | None, *, now: dt.datetim
 
     def allowed(user_id: str, account: str) -> bool:
         found = accounts.get(account)
-        return found is not None and can_see(user_id, found, admins)
+        return found is not None and found.visible_to(user_id, admins)
 
     # The view reads the stored meetings on each pass, so one pusher serves both passes (the accounts' address
     # index is built once per run).

@@ -68,12 +68,13 @@ def _digest(args: argparse.Namespace) -> int:
 
 def _send(recipient: str | None, now: dt.datetime, use_llm: bool | None, as_json: bool) -> int:
     from relbot.errors import ConfigError
+    from relbot.slack.digest_messenger import SlackDigestMessenger
     from relbot.slack.webclient import build_web_client
 
     svc = services()
     if svc.settings.slack_bot_token is None:
         raise ConfigError("SLACK_BOT_TOKEN is not set; sending digests posts DMs through the Slack app.")
-    sender = svc.digest_sender(build_web_client(svc.settings), use_llm=use_llm)
+    sender = svc.digest_sender(SlackDigestMessenger(build_web_client(svc.settings)), use_llm=use_llm)
     outcomes = [sender.send_now(recipient, now)] if recipient else sender.send_due(now)
     if as_json:
         print_json([dataclasses.asdict(o) for o in outcomes])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,12 +28,6 @@ from relbot.store.state import StateDB
 
 if TYPE_CHECKING:
     from relbot.digest.narrative import Narrator
-
-
-def can_see(recipient: str | None, account: Account, admins: Iterable[str]) -> bool:
-    """Rule 3 of slack/access.py, kept here so the core never imports the Slack layer: an account with a team
-    is visible to its members and the admins, one without a team to everyone; no recipient sees all."""
-    return recipient is None or not account.team or recipient in account.team or recipient in set(admins)
 
 
 class DigestBuilder:
@@ -61,7 +55,7 @@ class DigestBuilder:
             for account in accounts:
                 stages.record(self._state, account.name, str(week), account.stage)
         admins = self._settings.slack_admins
-        reviewed = [self._review(a, week, as_of) for a in accounts if can_see(recipient, a, admins)]
+        reviewed = [self._review(a, week, as_of) for a in accounts if a.visible_to(recipient, admins)]
         exceptions, quiet = split([d for d, _ in reviewed])
         digest = Digest(recipient=recipient, week=str(week), week_start=week.start, week_end=week.end, as_of=as_of,
                         compared_with=as_of - dt.timedelta(days=7), exceptions=exceptions, quiet=quiet,

@@ -81,6 +81,14 @@ class FeedbackTally(BaseModel):
     down_by_kind: dict[str, int] = Field(default_factory=dict)  # "answer": 2, …
     reasons: int = 0  # thumbs down that came with a reason
 
+    def down_on(self) -> list[str]:
+        """The thumbs down per kind of draft, most first: ["2 on answers", "1 on briefs"]."""
+        ranked = sorted(self.down_by_kind.items(), key=lambda kv: -kv[1])
+        return [f"{n} on {_PLURAL.get(kind, kind)}" for kind, n in ranked]
+
+
+_PLURAL = {"answer": "answers", "brief": "briefs", "checklist": "checklists", "digest": "digests"}
+
 
 class Digest(BaseModel):
     recipient: str | None  # a Slack user id; None: every account (the operator's view)

@@ -10,26 +10,22 @@ scheduler from sending a digest twice.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from relbot.digest.delivery import SendsDigests, send_due
+from relbot.digest.delivery import DigestMessenger, SendsDigests, send_due
 from relbot.digest.weeks import Clock, system_clock
-
-if TYPE_CHECKING:
-    from slack_sdk import WebClient
 
 log = logging.getLogger(__name__)
 JOB_ID = "relbot-digest-tick"
 TICK_S = 60
 
 
-def tick(services: SendsDigests, web_client: WebClient, clock: Clock = system_clock) -> None:
+def tick(services: SendsDigests, messenger: DigestMessenger, clock: Clock = system_clock) -> None:
     """One run; never raises, so a bad minute (store down, Slack down) does not stop the next one."""
     try:
-        outcomes = send_due(services, web_client, now=clock())
+        outcomes = send_due(services, messenger, now=clock())
     except Exception:
         log.exception("Digest tick failed; the next tick retries.")
         return
@@ -39,12 +35,12 @@ def tick(services: SendsDigests, web_client: WebClient, clock: Clock = system_cl
 
 
 def start_scheduler(
-    services: SendsDigests, web_client: WebClient, *, clock: Clock = system_clock, interval_s: float = TICK_S
+    services: SendsDigests, messenger: DigestMessenger, *, clock: Clock = system_clock, interval_s: float = TICK_S
 ) -> BackgroundScheduler:
     """Started and running (first tick at once); call ``.shutdown()`` when the server stops."""
     scheduler = BackgroundScheduler(timezone="UTC", daemon=True)
     scheduler.add_job(
-        tick, IntervalTrigger(seconds=interval_s), args=(services, web_client, clock), id=JOB_ID,
+        tick, IntervalTrigger(seconds=interval_s), args=(services, messenger, clock), id=JOB_ID,
         max_instances=1,  # a slow tick (LLM summaries) is never overlapped by the next
         coalesce=True, misfire_grace_time=None, next_run_time=clock(),
     )

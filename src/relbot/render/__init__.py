@@ -1,1 +1,2 @@
-"""Renderings of drafts for the terminal (Slack renderings live in relbot.slack.blocks)."""
+"""Renderings of drafts and the digest for the terminal (the Slack renderings live in relbot.slack: blocks,
+digest_blocks, meeting_blocks)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from relbot.digest.blocks import feedback_line
 from relbot.digest.models import AccountDigest, Digest, Severity
 from relbot.render.terminal import cites
 
@@ -21,7 +20,7 @@ def render_digest(digest: Digest, console: Console | None = None) -> None:
     if digest.notice:
         console.print(f"[yellow]{escape(digest.notice)}[/yellow]")
     if digest.feedback:
-        console.print(escape(feedback_line(digest, up="up", down="down").replace("`", "")))
+        console.print(escape(_feedback_line(digest)))
     if digest.narrative:
         console.print("\n[bold]Summary[/bold]")
         for line in digest.narrative:
@@ -38,6 +37,20 @@ def render_digest(digest: Digest, console: Console | None = None) -> None:
         console.print("  [dim]No accounts visible to this recipient.[/dim]")
     for account in digest.quiet:
         console.print(f"  {escape(account.account)} — {escape(account.summary)} {cites(account.summary_citations, 1)}")
+
+
+def _feedback_line(d: Digest) -> str:
+    """ "Feedback this week: 12 up, 3 down (2 on answers, 1 on briefs) · 2 reasons: relbot feedback …" """
+    f = d.feedback
+    if f is None:
+        return ""
+    line = f"Feedback this week: {f.up} up, {f.down} down"
+    on = f.down_on()
+    if on:
+        line += f" ({', '.join(on)})"
+    if f.reasons:
+        line += f" · {f.reasons} reason{'s' * (f.reasons != 1)}: relbot feedback --since {d.week_start}"
+    return line
 
 
 def _exception(console: Console, rank: int, a: AccountDigest) -> None:

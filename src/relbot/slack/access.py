@@ -57,7 +57,7 @@ class AccessPolicy:
         user = self._directory.user(user_id)
         if user is None:
             raise AccessDenied(UNVERIFIED_USER)
-        if user.is_guest or user.is_external:
+        if not user.may_see_accounts:
             raise AccessDenied(GUEST)
         return user
 
@@ -77,7 +77,8 @@ class AccessPolicy:
         return user
 
     def can_see(self, user_id: str, account: Account) -> bool:
-        return not account.team or user_id in account.team or user_id in self._admins
+        """Rule 3 (``Account.visible_to``, the rule the digest and the meeting messages apply too)."""
+        return account.visible_to(user_id, self._admins)
 
     def visible_accounts(self, user_id: str) -> list[Account]:
         return [a for a in self._state.list_accounts() if self.can_see(user_id, a)]

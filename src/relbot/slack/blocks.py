@@ -6,8 +6,9 @@ become links. That keeps a typical brief to one message (a block per bullet woul
 
 A draft renders to *units*: lists of blocks that belong together (a run of bullets and their sources), so
 the pager (``paging.py``) splits between units. Every piece of source or model text passes through
-``sanitize.escape``; no block exceeds its own limit here (sections 3,000 characters, headers 150,
-context lines 10 elements); message-level limits are the pager's job.
+``sanitize.escape``; no block exceeds its own limit here (limits.py: sections 3,000 characters, headers 150,
+context blocks 10 elements); message-level limits are the pager's job. ``section``, ``context`` and ``plain``
+are the pieces the digest and the meeting messages build with too.
 """
 
 from __future__ import annotations
@@ -46,18 +47,17 @@ from relbot.drafting.models import (
     QuestionSet,
 )
 from relbot.models import Citation
+from relbot.slack.limits import CONTEXT_ELEMENTS, HEADER_CHARS, SECTION_CHARS
 from relbot.slack.sanitize import clip, escape, is_slack_permalink, link
 
-SECTION_CHARS = 3_000
-HEADER_CHARS = 150
 GROUP_CHARS = 2_400  # bullets per section before starting the next one (leaves room for escaping)
-GROUP_ITEMS = 10  # a context block holds at most 10 elements: one per bullet's sources
+GROUP_ITEMS = CONTEXT_ELEMENTS  # one context element per bullet's sources
 CONTEXT_CHARS = 1_000  # one bullet's source line; the element limit is higher, compactness is the point
 FIELD_CHARS = 2_000
 BRIEF_CONTACTS = 8
 TABLE_ROWS = 100  # Slack's limit, the header row included (and at most 20 columns, one table per message)
 CELL_CHARS = 300  # Slack publishes no cell limit; a factor's reason is one sentence
-TABLE_TEXT = 1_500  # all of a table's cells: rides on top of the pager's PAGE_TEXT, well under Slack's ~11k
+TABLE_TEXT = 1_500  # all of a table's cells: rides on top of a page's MESSAGE_TEXT, well under Slack's ~11k
 
 Unit = list[Block]
 
@@ -142,7 +142,7 @@ def checklist(draft: Checklist) -> Rendered:
     out.units.append(_heading(f"Expectations checklist · {draft.account}", draft))
     out.units.extend(_notice(draft))
     counts = " · ".join(f"{_STATUS[s]}: {sum(e.status == s for e in draft.entries)}" for s in ChecklistStatus)
-    out.units.append([_context([counts])])
+    out.units.append([context([counts])])
     out.units += listing("Expectations", [_entry(e) for e in draft.entries])
     return out
 
@@ -185,7 +185,7 @@ def _run(title: str | None, run: list[tuple[int, Item]]) -> Unit:
     unit += paragraphs(f"*{title}*\n{bullets}" if title else bullets)
     lines = [f"`[{n}]` {sources_line(item.sources)}" for n, item in run if item.sources]
     if lines:
-        unit.append(_context(lines))
+        unit.append(context(lines))
     return unit
 
 
@@ -302,15 +302,22 @@ def _heading(title: str, draft: DraftBase, extra: str | None = None) -> Unit:
     parts = [f"as of {draft.as_of.isoformat()}", *([escape(extra)] if extra else []), made_by]
     if draft.dropped_claims:
         parts.append(f"{draft.dropped_claims} uncited claim(s) dropped")
-    return [HeaderBlock(text=plain(title)), _context([" · ".join(parts)])]
+    return [HeaderBlock(text=plain(title)), context([" · ".join(parts)])]
 
 
 def _notice(draft: DraftBase) -> list[Unit]:
     return [paragraphs(f":warning: {escape(draft.notice)}")] if draft.notice else []
 
 
-def _context(lines: Sequence[str]) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(line, CONTEXT_CHARS)) for line in lines[:10]])
+def section(mrkdwn: str) -> SectionBlock:
+    """One section of ``mrkdwn`` (already escaped), clipped to a section's limit (``paragraphs`` splits instead)."""
+    return SectionBlock(text=MarkdownTextObject(text=clip(mrkdwn, SECTION_CHARS)))
+
+
+def context(lines: Sequence[str], limit: int = CONTEXT_CHARS) -> ContextBlock:
+    """A context block: one element per line (``mrkdwn``, already escaped, each clipped to ``limit``), the first
+    ``CONTEXT_ELEMENTS`` of them."""
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(line, limit)) for line in lines[:CONTEXT_ELEMENTS]])
 
 
 def sources_line(citations: Iterable[Citation]) -> str:

@@ -20,7 +20,7 @@ DRAFT_KINDS: tuple[DraftKind, ...] = ("brief", "questions", "checklist")
 SUBCOMMANDS = ("brief", "questions", "checklist", "ask", "digest", "calendar", "log", "link", "sources", "help")
 CalendarAction = Literal["status", "connect", "disconnect", "lead"]
 CALENDAR_ACTIONS: tuple[CalendarAction, ...] = ("status", "connect", "disconnect", "lead")
-DIGEST_ACTIONS = ("subscribe", "unsubscribe", "subscription", "subscriptions")  # = digest.slack_text.ACTIONS
+DIGEST_ACTIONS = ("subscribe", "unsubscribe", "subscription", "subscriptions")  # digest_subscription.py's
 MAX_QUESTION_CHARS = 1_000
 MAX_NOTE_CHARS = 8_000
 MAX_ACCOUNT_CHARS = 100
@@ -88,7 +88,7 @@ class Digest:
 
 @dataclass(frozen=True)
 class DigestSubscription:
-    text: str  # what follows `digest`, e.g. "subscribe mon 08:00 Europe/London" (digest.slack_text reads it)
+    text: str  # what follows `digest`, e.g. "subscribe mon 08:00 Europe/London" (digest_subscription.py reads it)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,11 @@ class SlackUser:
     tz: str | None = None  # the user's own time zone in Slack (users.info ``tz``), e.g. "Europe/London"
     email: str | None = None  # profile.email (the users:read.email scope): which calendar attendee they are
 
+    @property
+    def may_see_accounts(self) -> bool:
+        """Rule 1 of access.py: guests and external users get no account data, anywhere."""
+        return not (self.is_guest or self.is_external)
+
 
 @dataclass(frozen=True)
 class SlackChannel:
@@ -39,6 +44,20 @@ class SlackChannel:
     is_shared: bool  # Slack Connect, shared with another workspace, or an invitation pending
     is_im: bool
     is_member: bool
+
+
+def slack_user(user_id: str, data: Mapping[str, Any]) -> SlackUser:
+    """A ``users.info`` user record as relbot reads it: the one place that says who is a guest or external
+    (the access checks and the ledgered DMs, direct_messages.py, both ask it)."""
+    profile = data.get("profile") or {}
+    return SlackUser(
+        id=user_id,
+        name=str(data.get("real_name") or profile.get("real_name") or profile.get("display_name") or user_id),
+        is_guest=bool(data.get("is_restricted") or data.get("is_ultra_restricted")),
+        is_external=bool(data.get("is_stranger") or data.get("deleted") or data.get("is_bot")),
+        tz=str(data["tz"]) if data.get("tz") else None,
+        email=str(profile["email"]) if "@" in str(profile.get("email") or "") else None,
+    )
 
 
 class Directory:
@@ -56,15 +75,7 @@ class Directory:
         data = self._call("users.info", lambda: self._client.users_info(user=user_id), "user")
         if data is None:
             return None
-        profile = data.get("profile") or {}
-        user = SlackUser(
-            id=user_id,
-            name=str(data.get("real_name") or profile.get("real_name") or profile.get("display_name") or user_id),
-            is_guest=bool(data.get("is_restricted") or data.get("is_ultra_restricted")),
-            is_external=bool(data.get("is_stranger") or data.get("deleted") or data.get("is_bot")),
-            tz=str(data["tz"]) if data.get("tz") else None,
-            email=str(profile["email"]) if "@" in str(profile.get("email") or "") else None,
-        )
+        user = slack_user(user_id, data)
         self._users.put(user_id, user)
         return user
 

@@ -52,13 +52,14 @@ def start_front(services: Services, *, workers: int, inline: bool = False, socke
     if services.settings.scheduler_enabled:  # one replica, or all: the delivery ledger keeps digests exactly-once
         from relbot.calendar.scheduler import add_calendar_job
         from relbot.digest.scheduler import start_scheduler
+        from relbot.slack.digest_messenger import SlackDigestMessenger
         from relbot.slack.meeting_messenger import SlackMessenger
         from relbot.sources.run import sync_deps
         from relbot.sources.scheduler import add_sources_job
 
         print("relbot: scheduler on (RELBOT_SCHEDULER): weekly digests, calendar feeds, meeting briefs and live "
               "sources.", file=sys.stderr)
-        scheduler = start_scheduler(services, app.client)
+        scheduler = start_scheduler(services, SlackDigestMessenger(app.client))
         add_calendar_job(scheduler, services, SlackMessenger(app.client))
         add_sources_job(scheduler, sync_deps(services))
     return Front(app=app, worker=worker, scheduler=scheduler)

@@ -20,7 +20,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -31,18 +30,15 @@ from relbot.calendar.content import DUE_SOON, MeetingMessage, Nudge, PrecallBrie
 from relbot.calendar.upcoming import Meeting
 from relbot.drafting.models import Claim, Concern
 from relbot.slack import blocks as brief_blocks
-from relbot.slack.blocks import Item, Unit, listing, paragraphs, plain
-from relbot.slack.paging import text_length
+from relbot.slack.blocks import Item, Unit, context, listing, paragraphs, plain, section
+from relbot.slack.limits import MAX_BLOCKS, MESSAGE_TEXT, SECTION_CHARS, block_text, fallback_text
 from relbot.slack.sanitize import clip, escape
 from relbot.slack.views import HOME_ACTION_PREFIX
 
-MAX_BLOCKS = 50  # Slack's per-message limit
-TEXT_BUDGET = 7_000  # block text per message, as the pager's PAGE_TEXT: well under Slack's ~11-13k
 AGENDA_CHARS = 600
 TITLE_CHARS = 200
 ATTENDEES_SHOWN = 12
 ITEM_CHARS = 700  # one bullet of the lead sections: a pasted essay must not crowd out the rest
-FALLBACK_CHARS = 300
 RESERVED = 2  # the trimmed note and the buttons always have room
 SOON = dt.timedelta(minutes=90)  # nearer than this, the header says "in N min"; otherwise the clock time
 # Google appends its Meet boilerplate after a "-::~:~::~" rule; it is noise in an agenda.
@@ -77,14 +73,14 @@ def _precall(m: PrecallBrief, now: dt.datetime | None) -> tuple[str, list[dict[s
     body = [u for u in body if not _is_empty_changes(u)]
     tail: Unit = [_buttons(account)]
     hint = f"`/relbot brief {_code(account)}` shows the whole brief."
-    return _fallback(f"{title}: {meeting.occurrence.title}"), _pack(head, [*lead, *body], tail, hint)
+    return fallback_text(f"{title}: {meeting.occurrence.title}"), _pack(head, [*lead, *body], tail, hint)
 
 
 def _recap(m: Recap) -> tuple[str, list[dict[str, Any]]]:
     o = m.meeting.occurrence
     title = f"Recap of your call with {m.account}"
-    head: Unit = [HeaderBlock(text=plain(title)), _context([f"{escape(clip(o.title, TITLE_CHARS))} · "
-                                                              f"{span(m.meeting, m.tz)}"])]
+    head: Unit = [HeaderBlock(text=plain(title)), context([f"{escape(clip(o.title, TITLE_CHARS))} · "
+                                                             f"{span(m.meeting, m.tz)}"])]
     units: list[Unit] = []
     if not (m.commitments or m.concerns or m.documented):
         units.append(paragraphs("The notes arrived, but relbot found no commitments or concerns in them."))
@@ -96,7 +92,7 @@ def _recap(m: Recap) -> tuple[str, list[dict[str, Any]]]:
     if m.health_before is not None or m.health_after is not None:
         units.append([DividerBlock(), *paragraphs(f"*Health* {_score(m.health_before)} → {_score(m.health_after)}")])
     hint = f"`/relbot brief {_code(m.account)}` shows the account as it is now."
-    return _fallback(f"{title} ({o.title}, {_day(m.meeting, m.tz)})"), _pack(head, units, [], hint)
+    return fallback_text(f"{title} ({o.title}, {_day(m.meeting, m.tz)})"), _pack(head, units, [], hint)
 
 
 def _nudge(m: Nudge) -> tuple[str, list[dict[str, Any]]]:
@@ -104,8 +100,8 @@ def _nudge(m: Nudge) -> tuple[str, list[dict[str, Any]]]:
     when = f"{_day(m.meeting, m.tz)}, {escape(clip(o.title, TITLE_CHARS))}"
     text = (f":memo: No notes from your call with *{escape(m.account)}* on {when} — add them with "
             f"`/relbot log {_code(m.account)} …` or ingest the transcript.")
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(text, brief_blocks.SECTION_CHARS)))]
-    return _fallback(f"No notes from your call with {m.account} on {_day(m.meeting, m.tz)}"), _dicts(blocks)
+    blocks: list[Block] = [section(text)]
+    return fallback_text(f"No notes from your call with {m.account} on {_day(m.meeting, m.tz)}"), _dicts(blocks)
 
 
 # -- the meeting header --------------------------------------------------------------------------------
@@ -122,7 +118,7 @@ def _meeting_details(meeting: Meeting, tz: str) -> list[Block]:
     if agenda:
         out.append(SectionBlock(text=MarkdownTextObject(text=f"*Agenda*\n{agenda}")))
     if meeting.match.also:
-        out.append(_context([f"also matches: {escape(clip(', '.join(meeting.match.also), 300))}"]))
+        out.append(context([f"also matches: {escape(clip(', '.join(meeting.match.also), 300))}"]))
     return out
 
 
@@ -151,7 +147,7 @@ def _attendees(meeting: Meeting) -> str:
 def _agenda(description: str) -> str:
     text = _MEET_RULE.split(description or "", maxsplit=1)[0].strip()
     # Clipped before escaping (what the reader sees) and after (escaping can grow it past a section's limit).
-    return clip(escape(clip(text, AGENDA_CHARS)), brief_blocks.SECTION_CHARS - 20) if text else ""
+    return clip(escape(clip(text, AGENDA_CHARS)), SECTION_CHARS - 20) if text else ""
 
 
 def _how_soon(meeting: Meeting, zone: ZoneInfo, now: dt.datetime | None) -> str:
@@ -223,10 +219,6 @@ def _is_empty_changes(unit: Unit) -> bool:
                and b.text.text.startswith("*Changes since the last brief*") for b in unit)
 
 
-def _context(lines: Sequence[str]) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(line, 1_000)) for line in lines[:10]])
-
-
 def _code(account: str) -> str:
     return escape(account.replace("`", "'"))
 
@@ -236,28 +228,20 @@ def _pack(head: Unit, units: Iterable[Unit], tail: Unit, hint: str) -> list[dict
     """``head`` always; then ``units`` in order while they fit; then ``tail``. The first unit that does not fit
     ends the body (a later, smaller one would leave a gap in a numbered list)."""
     blocks: list[Block] = list(head)
-    used = _chars(blocks) + _chars(tail)
+    used = block_text(blocks) + block_text(tail)
     room = MAX_BLOCKS - len(tail) - RESERVED
     trimmed = False
     for unit in units:
-        size = _chars(unit)
-        if len(blocks) + len(unit) > room or used + size > TEXT_BUDGET:
+        size = block_text(unit)
+        if len(blocks) + len(unit) > room or used + size > MESSAGE_TEXT:
             trimmed = True
             break
         blocks += unit
         used += size
     if trimmed:
-        blocks.append(_context([f":scissors: The rest did not fit in one Slack message. {hint}"]))
+        blocks.append(context([f":scissors: The rest did not fit in one Slack message. {hint}"]))
     return _dicts([*blocks, *tail])
-
-
-def _chars(blocks: Iterable[Block]) -> int:
-    return sum(text_length(b.to_dict()) for b in blocks)
 
 
 def _dicts(blocks: Iterable[Block]) -> list[dict[str, Any]]:
     return [b.to_dict() for b in blocks]
-
-
-def _fallback(text: str) -> str:
-    return clip(escape(text), FALLBACK_CHARS)

@@ -1,10 +1,8 @@
 """Split a rendered draft into messages Slack accepts: never a failed post, at worst a shortened draft.
 
-Limits per message: 50 blocks, one table (both documented) and a total amount of block text. The last is undocumented:
-Slack answers ``msg_blocks_too_long`` somewhere around 11-13k characters of block text (reported in
-slackapi/bolt-js#2509 and #2867), so a page holds at most ``PAGE_TEXT`` characters, leaving room for the
-JSON containers and link markup Slack may count. ``response_url`` takes at most 5 posts, hence
-``MAX_PAGES``; what does not fit is dropped with a note saying so.
+A page is one message within Slack's limits (limits.py: 50 blocks, ``MESSAGE_TEXT`` characters of block text),
+and holds one table at most (documented). ``response_url`` takes at most 5 posts, hence ``MAX_PAGES``; what
+does not fit is dropped with a note saying so.
 """
 
 from __future__ import annotations
@@ -16,15 +14,13 @@ from typing import Any
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 
 from relbot.slack.blocks import Rendered, Unit
-from relbot.slack.sanitize import clip, escape
+from relbot.slack.limits import MAX_BLOCKS, MESSAGE_TEXT, block_text, fallback_text
+from relbot.slack.sanitize import escape
 
-MAX_BLOCKS = 50
-PAGE_TEXT = 7_000
 MAX_PAGES = 4  # response_url allows 5 posts; one stays free for a follow-up or an error
 # "part n of m", "n more did not fit", then the Share button and the feedback thumbs on the private copy, or
 # "Shared by" on the public one: four at most, the same budget for both so that they paginate alike
 FOOTER_BLOCKS = 4
-FALLBACK_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,7 @@ def paginate(
     pages: list[list[Block]] = [[]]
     for unit in _fit_units(rendered.units, budget_blocks):
         current = pages[-1]
-        if current and (len(current) + len(unit) > budget_blocks or _chars(current) + _chars(unit) > PAGE_TEXT
+        if current and (len(current) + len(unit) > budget_blocks or _chars(current) + _chars(unit) > MESSAGE_TEXT
                         or (_tables(current) and _tables(unit))):  # Slack takes one table per message
             pages.append([])
         pages[-1].extend(unit)
@@ -60,19 +56,19 @@ def paginate(
         if number == len(pages):
             tail.extend(footer)
         suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
-        out.append(Page(text=_fallback(rendered.title, suffix), blocks=[b.to_dict() for b in [*blocks, *tail]]))
+        out.append(Page(text=fallback_text(rendered.title, suffix), blocks=[b.to_dict() for b in [*blocks, *tail]]))
     return out
 
 
 def _fit_units(units: Iterable[Unit], budget_blocks: int) -> Iterable[Unit]:
     """Units larger than a page (a 20,000-character claim) are split into page-sized runs of blocks."""
     for unit in units:
-        if len(unit) <= budget_blocks and _chars(unit) <= PAGE_TEXT:
+        if len(unit) <= budget_blocks and _chars(unit) <= MESSAGE_TEXT:
             yield unit
             continue
         run: Unit = []
         for block in unit:
-            if run and (len(run) >= budget_blocks or _chars(run) + _chars([block]) > PAGE_TEXT):
+            if run and (len(run) >= budget_blocks or _chars(run) + _chars([block]) > MESSAGE_TEXT):
                 yield run
                 run = []
             run.append(block)
@@ -86,22 +82,8 @@ def _tables(blocks: Iterable[Block]) -> int:
 
 def _chars(blocks: Iterable[Block]) -> int:
     # A table's text is bounded where it is built (blocks.TABLE_TEXT) and a page holds one: it rides on top.
-    return sum(text_length(b.to_dict()) for b in blocks if b.type != "table")
-
-
-def text_length(value: Any) -> int:
-    if isinstance(value, dict):
-        return sum(len(v) if k in ("text", "value", "url") and isinstance(v, str) else text_length(v)
-                   for k, v in value.items())
-    if isinstance(value, list):
-        return sum(text_length(v) for v in value)
-    return 0
+    return block_text(b for b in blocks if b.type != "table")
 
 
 def _note(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
-
-
-def _fallback(title: str, suffix: str) -> str:
-    # The fallback is what notifications and screen readers show; keep it short and free of markup.
-    return clip(escape(title), FALLBACK_CHARS - len(suffix)) + suffix

@@ -95,9 +95,9 @@ def _link(rt: Runtime, command: Link, dest: Destination) -> None:
 
 def _digest(rt: Runtime, command: Digest, dest: Destination) -> None:
     """This week's digest of the accounts this user may see, privately (it spans teams: no Share button)."""
-    from relbot.digest.blocks import message
     from relbot.digest.content import build_digest
     from relbot.digest.weeks import IsoWeek
+    from relbot.slack.digest_blocks import message
 
     today = dt.date.today()
     digest = build_digest(rt.services, recipient=dest.user_id, week=IsoWeek.of(today), today=today)
@@ -106,7 +106,7 @@ def _digest(rt: Runtime, command: Digest, dest: Destination) -> None:
 
 
 def _digest_subscription(rt: Runtime, command: DigestSubscription, dest: Destination) -> None:
-    """subscribe / unsubscribe / subscription: digest.slack_text does the work; the reply is private."""
+    """subscribe / unsubscribe / subscription: digest_subscription.py does the work; the reply is private."""
     from relbot.slack.digest_subscription import change_subscription
 
     rt.delivery.say(dest, change_subscription(rt, user_id=dest.user_id, text=command.text))

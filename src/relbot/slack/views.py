@@ -20,15 +20,14 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from relbot.models import Account
-from relbot.slack.blocks import plain
+from relbot.slack.blocks import plain, section
 from relbot.slack.drafts import RequestKind
-from relbot.slack.sanitize import clip, escape
+from relbot.slack.sanitize import escape
 
 SAVE_CALLBACK = "relbot_save_message"
 BRIEF_CALLBACK = "relbot_brief_me"
@@ -50,12 +49,12 @@ class HomeEntry:
 
 
 def loading(title: str, external_id: str) -> View:
-    return _modal(title, external_id, [_text(":hourglass_flowing_sand: Checking which accounts you can use…")])
+    return _modal(title, external_id, [section(":hourglass_flowing_sand: Checking which accounts you can use…")])
 
 
 def notice(title: str, external_id: str, mrkdwn: str) -> View:
     """A modal that only says something (a refusal, "nothing to choose from")."""
-    return _modal(title, external_id, [_text(mrkdwn)])
+    return _modal(title, external_id, [section(mrkdwn)])
 
 
 def account_picker(
@@ -66,7 +65,7 @@ def account_picker(
         Option(text=plain(a.name, 75), value=a.name) for a in accounts if len(a.name) <= OPTION_VALUE_CHARS
     ][:MAX_OPTIONS]
     select = StaticSelectElement(action_id=ACCOUNT_ACTION, placeholder=plain("Choose an account"), options=options)
-    blocks: list[Block] = [_text(intro), InputBlock(block_id=ACCOUNT_BLOCK, label=plain("Account"), element=select)]
+    blocks: list[Block] = [section(intro), InputBlock(block_id=ACCOUNT_BLOCK, label=plain("Account"), element=select)]
     return View(
         type="modal", callback_id=callback_id, external_id=external_id, title=plain(title, 24),
         submit=plain(submit, 24), close=plain("Cancel", 24), blocks=blocks, private_metadata=metadata,
@@ -83,9 +82,9 @@ def selected_account(view: dict[str, Any]) -> str | None:
 def home(entries: Sequence[HomeEntry], calendar: Sequence[str] = (), sources: Sequence[str] = ()) -> View:
     """``calendar``: the Calendar section's lines (mrkdwn, already escaped), first: what is due soonest.
     ``sources``: the live sources' health, shown to admins only (the caller passes nothing to anyone else)."""
-    blocks: list[Block] = [HeaderBlock(text=plain("Calendar")), _text("\n".join(calendar))] if calendar else []
+    blocks: list[Block] = [HeaderBlock(text=plain("Calendar")), section("\n".join(calendar))] if calendar else []
     if sources:
-        blocks += [HeaderBlock(text=plain("Live sources")), _text(_clipped("\n".join(sources)))]
+        blocks += [HeaderBlock(text=plain("Live sources")), section(_clipped("\n".join(sources)))]
     blocks += [
         HeaderBlock(text=plain("Your accounts")),
         ContextBlock(elements=[MarkdownTextObject(
@@ -95,12 +94,12 @@ def home(entries: Sequence[HomeEntry], calendar: Sequence[str] = (), sources: Se
     for entry in entries:
         if len(blocks) + 3 > HOME_BLOCKS - 1:
             break
-        blocks += [DividerBlock(), _text(_home_line(entry)), _home_buttons(entry.account)]
+        blocks += [DividerBlock(), section(_home_line(entry)), _home_buttons(entry.account)]
         shown += 1
     if not entries:
-        blocks.append(_text("You are not on any account's team yet. Ask an account manager to add you."))
+        blocks.append(section("You are not on any account's team yet. Ask an account manager to add you."))
     elif shown < len(entries):
-        blocks.append(_text(f"…and {len(entries) - shown} more. Use `/relbot brief ACCOUNT` for those."))
+        blocks.append(section(f"…and {len(entries) - shown} more. Use `/relbot brief ACCOUNT` for those."))
     return View(type="home", blocks=blocks)
 
 
@@ -109,7 +108,7 @@ def _clipped(text: str) -> str:
 
 
 def home_notice(mrkdwn: str) -> View:
-    return View(type="home", blocks=[HeaderBlock(text=plain("relbot")), _text(mrkdwn)])
+    return View(type="home", blocks=[HeaderBlock(text=plain("relbot")), section(mrkdwn)])
 
 
 def _home_line(entry: HomeEntry) -> str:
@@ -136,7 +135,3 @@ def _home_buttons(account: Account) -> ActionsBlock:
 def _modal(title: str, external_id: str, blocks: list[Block]) -> View:
     return View(type="modal", external_id=external_id, title=plain(title, 24), close=plain("Close", 24),
                 blocks=blocks)
-
-
-def _text(mrkdwn: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(mrkdwn, 3000)))

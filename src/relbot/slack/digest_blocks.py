@@ -1,10 +1,10 @@
-"""The digest as one Slack message (Block Kit via ``slack_sdk.models.blocks``), always within Slack's limits.
+"""The digest (``relbot.digest.models.Digest``, built by the core) as one Slack message, always within Slack's
+limits.
 
 One message, not pages: the delivery ledger records one ts per (recipient, week). So the renderer budgets:
-at most 50 blocks and ``TEXT_BUDGET`` characters of block text (Slack refuses ~11k+ with
-``msg_blocks_too_long``; see slack/paging.py). Exceptions come first, each as a section of cited bullets plus
-a context line of sources; when the budget runs out the rest are named in one line, and quiet accounts
-shrink to names. All record and model text passes through ``sanitize.escape``.
+at most ``MAX_BLOCKS`` blocks and ``MESSAGE_TEXT`` characters of block text (limits.py). Exceptions come first,
+each as a section of cited bullets plus a context line of sources; when the budget runs out the rest are named
+in one line, and quiet accounts shrink to names. All record and model text passes through ``sanitize.escape``.
 """
 
 from __future__ import annotations
@@ -12,20 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from relbot.digest.models import AccountDigest, Digest
 from relbot.models import Citation
-from relbot.slack.blocks import plain, sources_line
+from relbot.slack.blocks import context, plain, section, sources_line
+from relbot.slack.limits import MAX_BLOCKS, MESSAGE_TEXT, SECTION_CHARS, block_text, fallback_text
 from relbot.slack.sanitize import clip, escape
 
-MAX_BLOCKS = 50
-TEXT_BUDGET = 7_000
-SECTION_CHARS = 3_000
 ITEM_CHARS = 420  # one bullet; the citation line carries the rest
 MAX_ITEMS = 6  # per account
 TAIL_BLOCKS = 3  # the overflow note and the quiet section (+ divider) always fit
-FALLBACK_CHARS = 300
+LINE_CHARS = 2_000  # one context line (the meta line, a bullet's sources, the overflow note)
 
 
 def message(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
@@ -36,34 +34,35 @@ def message(digest: Digest) -> tuple[str, list[dict[str, Any]]]:
 def fallback(digest: Digest) -> str:
     names = ", ".join(a.account for a in digest.exceptions[:5])
     need = f"{len(digest.exceptions)} need attention" + (f": {names}" if names else "")
-    return clip(escape(f"Weekly digest {digest.week}: {need}"), FALLBACK_CHARS)
+    return fallback_text(f"Weekly digest {digest.week}: {need}")
 
 
 def render(digest: Digest) -> list[Block]:
-    blocks: list[Block] = [HeaderBlock(text=plain(f"Weekly digest · {digest.week}")), _context([_meta(digest)])]
+    blocks: list[Block] = [HeaderBlock(text=plain(f"Weekly digest · {digest.week}")),
+                           context([_meta(digest)], LINE_CHARS)]
     if digest.feedback:
-        blocks.append(_context([feedback_line(digest)]))
+        blocks.append(context([feedback_line(digest)], LINE_CHARS))
     if digest.notice:
-        blocks.append(_section(f":warning: {escape(digest.notice)}"))
+        blocks.append(section(f":warning: {escape(digest.notice)}"))
     if digest.narrative:
         bullets = [(escape(f"{n.account}: {n.text}"), n.citations) for n in digest.narrative]
         blocks += _cited("*Summary*", bullets)
-    budget = TEXT_BUDGET - _size(blocks)
+    budget = MESSAGE_TEXT - block_text(blocks)
     shown = 0
     for account in digest.exceptions:
         unit = [DividerBlock(), *_account(account)]
-        if len(blocks) + len(unit) > MAX_BLOCKS - TAIL_BLOCKS or _size(unit) > budget - 1_000:
+        if len(blocks) + len(unit) > MAX_BLOCKS - TAIL_BLOCKS or block_text(unit) > budget - 1_000:
             break
         blocks += unit
-        budget -= _size(unit)
+        budget -= block_text(unit)
         shown += 1
     rest = digest.exceptions[shown:]
     if rest:
         names = ", ".join(escape(a.account) for a in rest)
-        blocks.append(_context([clip(f":scissors: {len(rest)} more need attention: {names}. "
-                                     "Run `relbot digest` for the full list.", 1_000)]))
+        blocks.append(context([clip(f":scissors: {len(rest)} more need attention: {names}. "
+                                    "Run `relbot digest` for the full list.", 1_000)], LINE_CHARS))
     if not digest.accounts:
-        blocks.append(_section("_No accounts to show: you are not on any account's team yet._"))
+        blocks.append(section("_No accounts to show: you are not on any account's team yet._"))
     elif digest.quiet:
         blocks += [DividerBlock(), _quiet(digest.quiet, max(400, min(SECTION_CHARS, budget)))]
     return blocks[:MAX_BLOCKS]
@@ -78,16 +77,13 @@ def _meta(d: Digest) -> str:
     return " · ".join(parts)
 
 
-_PLURAL = {"answer": "answers", "brief": "briefs", "checklist": "checklists", "digest": "digests"}
-
-
-def feedback_line(d: Digest, *, up: str = ":+1:", down: str = ":-1:") -> str:
+def feedback_line(d: Digest) -> str:
     """ "Feedback this week: 12 :+1:, 3 :-1: (2 on answers, 1 on briefs) · 2 reasons: `relbot feedback …`" """
     f = d.feedback
     if f is None:
         return ""
-    line = f"Feedback this week: {f.up} {up}, {f.down} {down}"
-    on = [f"{n} on {_PLURAL.get(kind, kind)}" for kind, n in sorted(f.down_by_kind.items(), key=lambda kv: -kv[1])]
+    line = f"Feedback this week: {f.up} :+1:, {f.down} :-1:"
+    on = f.down_on()
     if on:
         line += f" ({', '.join(escape(o) for o in on)})"
     if f.reasons:
@@ -103,7 +99,7 @@ def _account(a: AccountDigest) -> list[Block]:
     bullets = [(clip(escape(i.text), ITEM_CHARS), i.citations) for i in a.items[:MAX_ITEMS]]
     blocks = _cited(title, bullets)
     if more > 0:
-        blocks.append(_context([f"+{more} more signal(s): `relbot digest --json` lists them all."]))
+        blocks.append(context([f"+{more} more signal(s): `relbot digest --json` lists them all."], LINE_CHARS))
     return blocks
 
 
@@ -111,7 +107,7 @@ def _cited(title: str, bullets: Sequence[tuple[str, Sequence[Citation]]]) -> lis
     """A section of bullets numbered `[n]`, then one context element per bullet naming its sources."""
     lines = [f"• {text} `[{n}]`" for n, (text, _) in enumerate(bullets, 1)]
     sources = [clip(f"`[{n}]` {sources_line(cites)}", 600) for n, (_, cites) in enumerate(bullets, 1)]
-    return [_section(title + "\n" + "\n".join(lines)), _context(sources[:10])]
+    return [section(title + "\n" + "\n".join(lines)), context(sources[:10], LINE_CHARS)]
 
 
 def _quiet(quiet: list[AccountDigest], chars: int) -> Block:
@@ -126,26 +122,8 @@ def _quiet(quiet: list[AccountDigest], chars: int) -> Block:
         shown += 1
     if shown < len(quiet):
         text += clip("\n• Also quiet: " + ", ".join(escape(a.account) for a in quiet[shown:]), chars - len(text))
-    return _section(text)
+    return section(text)
 
 
 def _first_source(a: AccountDigest) -> str:
     return sources_line(a.summary_citations[:2]) if a.summary_citations else "no records"
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_CHARS)))
-
-
-def _context(lines: Sequence[str]) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(line, 2_000)) for line in lines[:10]])
-
-
-def _size(blocks: Sequence[Block]) -> int:
-    """Characters of text in the blocks, as Slack counts towards its message limit."""
-    total = 0
-    for block in blocks:
-        data = block.to_dict()
-        total += len(str(data.get("text", {}).get("text", "")))
-        total += sum(len(str(e.get("text", ""))) for e in data.get("elements", []))
-    return total
