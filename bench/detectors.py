@@ -18,7 +18,7 @@ import numpy as np
 
 from relbot.analysis.commissives import commissive
 from relbot.analysis.requests import request
-from relbot.analysis.signals import concern_cue
+from relbot.analysis.sentiment import concern_cue
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "training" / "email_sentences.jsonl"
 Detector = Callable[[str], bool]

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from relbot.analysis import signals
+from relbot.analysis import sentiment as signals
 
 REPO = Path(__file__).resolve().parents[2]
 

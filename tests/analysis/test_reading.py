@@ -8,9 +8,9 @@ import pytest
 
 from relbot.analysis.checklist import check_item
 from relbot.analysis.commitments import ledger
-from relbot.analysis.dates import due_date
 from relbot.analysis.people import people
-from relbot.analysis.signals import concern
+from relbot.analysis.prose_dates import due_date
+from relbot.analysis.sentiment import concern
 from relbot.analysis.text import all_sentences, sentences
 from relbot.domain import ChecklistStatus, CommitmentStatus
 from relbot.knowledge import ChecklistItem

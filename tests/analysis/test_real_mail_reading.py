@@ -10,7 +10,7 @@ import pytest
 from relbot.analysis.commissives import commissive, soon_due
 from relbot.analysis.people import people
 from relbot.analysis.requests import request
-from relbot.analysis.signals import concern_cue
+from relbot.analysis.sentiment import concern_cue
 from relbot.analysis.text import unwrap
 from relbot.models import Account, Record, SourceKind
 

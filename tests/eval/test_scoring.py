@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from relbot.eval.normalise import normalise
 from relbot.eval.qmsum import speaker_label
 from relbot.eval.scoring import budgeted_context, countable_turns, coverage
-from relbot.eval.text import normalise
 
 
 def test_marks_punctuation_and_case_are_ignored() -> None:

@@ -6,7 +6,7 @@ import itertools
 import json
 from typing import Any
 
-from relbot.slack.views import ACCOUNT_ACTION, ACCOUNT_BLOCK, BRIEF_CALLBACK, SAVE_CALLBACK
+from relbot.slack.view_layouts import ACCOUNT_ACTION, ACCOUNT_BLOCK, BRIEF_CALLBACK, SAVE_CALLBACK
 from tests.support.fake_slack import BOT_USER_ID, Call
 
 _ts = itertools.count(100)

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from relbot.slack.commands import SUBCOMMANDS
-from relbot.slack.views import BRIEF_CALLBACK, SAVE_CALLBACK
+from relbot.slack.view_layouts import BRIEF_CALLBACK, SAVE_CALLBACK
 
 MANIFEST = Path(__file__).resolve().parents[2] / "app_manifest.yml"
 

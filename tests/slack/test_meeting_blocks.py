@@ -25,7 +25,7 @@ from relbot.domain import (
 from relbot.models import Citation
 from relbot.slack.limits import MAX_BLOCKS
 from relbot.slack.meeting_blocks import render
-from relbot.slack.views import HOME_ACTION_PREFIX
+from relbot.slack.view_layouts import HOME_ACTION_PREFIX
 from tests.slack import models_factory as make
 
 START = dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.UTC)

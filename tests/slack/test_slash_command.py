@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Any
 
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.shares import SHARE_ACTION, encode
 from tests.slack.conftest import GENERAL, LUMEN_CHANNEL, MAYA, WORKERS, Relbot
 from tests.slack.payloads import share_value

@@ -10,7 +10,7 @@ from relbot.drafting.progress import Progress
 from relbot.models import Account
 from relbot.slack.answer_markdown import answer_markdown
 from relbot.slack.answer_stream import STREAM_TEXT, closing_blocks
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.feedback_ref import FeedbackRef, feedback_block
 from relbot.slack.intent import read_intent
 from relbot.slack.limits import MAX_BLOCKS

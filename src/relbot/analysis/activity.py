@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from relbot.analysis.dates import dates_in
+from relbot.analysis.prose_dates import dates_in
 from relbot.analysis.text import all_sentences, is_question, sentences
 from relbot.models import Record, SourceKind
 

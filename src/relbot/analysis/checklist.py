@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from relbot.analysis import playbook
 from relbot.analysis.contradictions import Hit, conflict, shared_attribute
-from relbot.analysis.dates import dates_in
 from relbot.analysis.gist import kind_label
+from relbot.analysis.prose_dates import dates_in
 from relbot.analysis.text import Sentence, all_sentences, clip, is_question
 from relbot.analysis.values import CADENCE_CUE, cadence_values, describe, fee_values
 from relbot.analysis.wordindex import WordIndex

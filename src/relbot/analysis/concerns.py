@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from relbot.analysis.people import People
-from relbot.analysis.signals import FEELING_WORDS, Signal, concern
+from relbot.analysis.sentiment import FEELING_WORDS, Signal, concern
 from relbot.analysis.text import Sentence, all_sentences, clip
 from relbot.analysis.trend import trend
 from relbot.analysis.vocabulary import Vocabulary

@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from relbot.analysis.dates import DATE_RE, resolve
 from relbot.analysis.people import NAME, People, Person, Side
+from relbot.analysis.prose_dates import DATE_RE, resolve
 from relbot.analysis.signatures import signature_role
 from relbot.analysis.text import Sentence, all_sentences
 from relbot.domain import Contact

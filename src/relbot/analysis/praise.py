@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from relbot.analysis.people import People
-from relbot.analysis.signals import satisfied
+from relbot.analysis.sentiment import satisfied
 from relbot.analysis.text import Sentence, all_sentences
 from relbot.models import Record
 

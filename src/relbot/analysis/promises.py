@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from relbot.analysis.commissives import commissive, soon_due
-from relbot.analysis.dates import DUE_RE, PROMISED_FOR_RE, due_date
 from relbot.analysis.people import NAME, People
+from relbot.analysis.prose_dates import DUE_RE, PROMISED_FOR_RE, due_date
 from relbot.analysis.requests import request
 from relbot.analysis.text import Sentence, is_question, negated, sentences, terms
 from relbot.models import Record, SourceKind

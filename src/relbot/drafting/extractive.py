@@ -4,8 +4,8 @@ relbot.analysis) and the playbook; every statement carries the citations it came
 from __future__ import annotations
 
 from relbot.analysis import playbook
-from relbot.analysis.changes import changes_since
 from relbot.analysis.gist import gist, kind_label, quoted
+from relbot.analysis.since_last_brief import changes_since
 from relbot.domain import Claim
 from relbot.drafting.brief_parts import decisions, recent_interactions
 from relbot.drafting.context import DraftContext

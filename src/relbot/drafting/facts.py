@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from relbot.analysis.commissives import soon_due
-from relbot.analysis.dates import dates_in
+from relbot.analysis.prose_dates import dates_in
 from relbot.models import Record
 
 TEXT_FIELDS = ("text", "what", "detail", "why", "name")  # where a claim model keeps its statement

@@ -10,9 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from relbot.analysis.changes import snapshot as brief_snapshot
 from relbot.analysis.checklist import checklist as check_expectations
 from relbot.analysis.overview import analyze
+from relbot.analysis.since_last_brief import snapshot as brief_snapshot
 from relbot.config import Settings
 from relbot.drafting import answering, extractive
 from relbot.drafting.context import DraftContext

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from relbot.eval.text import normal_words, normalise
+from relbot.eval.normalise import normal_words, normalise
 
 MIN_GOLD_WORDS = 4  # shorter turns ("Yeah, okay.") occur everywhere and say nothing about retrieval
 

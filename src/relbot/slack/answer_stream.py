@@ -24,7 +24,7 @@ from relbot.drafting.models import Answer
 from relbot.drafting.progress import Progress, ignore
 from relbot.slack.answer_markdown import answer_markdown
 from relbot.slack.blocks import Rendered, answer_sources, render
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.feedback_ref import feedback_block, ref_for
 from relbot.slack.paging import paginate
 from relbot.slack.runtime import Runtime

@@ -13,7 +13,7 @@ from slack_bolt import SetStatus
 
 from relbot.slack.commands import MAX_QUESTION_CHARS, Digest
 from relbot.slack.delivery import Destination
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.flows import deliver_draft
 from relbot.slack.intent import choose_account, read_intent
 from relbot.slack.runtime import Runtime

@@ -27,7 +27,7 @@ from relbot.slack.feedback_ref import FeedbackRef, Rating, decode
 from relbot.slack.modals import METADATA_LIMIT, external_id, fill
 from relbot.slack.runtime import Runtime
 from relbot.slack.sanitize import escape
-from relbot.slack.views import notice
+from relbot.slack.view_layouts import notice
 from relbot.store import feedback
 
 log = logging.getLogger(__name__)

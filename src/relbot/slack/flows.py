@@ -16,7 +16,7 @@ from relbot.errors import RelbotError
 from relbot.slack.answer_stream import answer_streamed
 from relbot.slack.blocks import render
 from relbot.slack.delivery import Destination
-from relbot.slack.drafts import DraftRequest, run_draft
+from relbot.slack.draft_requests import DraftRequest, run_draft
 from relbot.slack.failures import user_message
 from relbot.slack.feedback_ref import feedback_block, ref_for
 from relbot.slack.paging import Page, paginate

@@ -13,7 +13,7 @@ from relbot.analysis.activity import last_contact
 from relbot.models import Account
 from relbot.slack import calendar_status as status
 from relbot.slack.runtime import Runtime
-from relbot.slack.views import HomeEntry
+from relbot.slack.view_layouts import HomeEntry
 
 log = logging.getLogger(__name__)
 NOT_CONNECTED = ("Not connected. Connect yours with `/relbot calendar connect URL` and get a brief by DM before "

@@ -33,7 +33,7 @@ from relbot.slack import blocks as brief_blocks
 from relbot.slack.blocks import Item, Unit, context, listing, paragraphs, plain, section
 from relbot.slack.limits import MAX_BLOCKS, MESSAGE_TEXT, SECTION_CHARS, block_text, fallback_text
 from relbot.slack.sanitize import clip, escape
-from relbot.slack.views import HOME_ACTION_PREFIX
+from relbot.slack.view_layouts import HOME_ACTION_PREFIX
 
 AGENDA_CHARS = 600
 TITLE_CHARS = 200

@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 
 from relbot.errors import RelbotError
 from relbot.slack.runtime import Runtime
-from relbot.slack.views import loading
+from relbot.slack.view_layouts import loading
 
 log = logging.getLogger(__name__)
 METADATA_LIMIT = 3_000

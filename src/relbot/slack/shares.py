@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.paging import Page
 from relbot.store.shared_entries import SharedEntries
 from relbot.store.state import StateDB

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from relbot.slack.access import AccessDenied
 from relbot.slack.delivery import Destination
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.runtime import Runtime
 from relbot.slack.sanitize import clip, escape
 

@@ -24,7 +24,7 @@ from relbot.slack.commands import (
     help_text,
 )
 from relbot.slack.delivery import Destination
-from relbot.slack.drafts import LABELS, DraftRequest
+from relbot.slack.draft_requests import LABELS, DraftRequest
 from relbot.slack.flows import deliver_draft
 from relbot.slack.paging import Page
 from relbot.slack.runtime import Runtime

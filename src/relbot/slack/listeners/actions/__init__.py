@@ -10,7 +10,7 @@ from relbot.slack.feedback_ref import FEEDBACK_ACTION
 from relbot.slack.listeners.actions import feedback, home_draft, share
 from relbot.slack.runtime import Runtime
 from relbot.slack.shares import SHARE_ACTION
-from relbot.slack.views import HOME_ACTION_PREFIX
+from relbot.slack.view_layouts import HOME_ACTION_PREFIX
 
 
 def register(app: App, rt: Runtime) -> None:

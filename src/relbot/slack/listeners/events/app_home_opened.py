@@ -13,7 +13,7 @@ from relbot.slack.access import AccessDenied
 from relbot.slack.home import calendar_lines, home_entries, live_source_lines
 from relbot.slack.runtime import Runtime
 from relbot.slack.sanitize import escape
-from relbot.slack.views import home, home_notice
+from relbot.slack.view_layouts import home, home_notice
 
 log = logging.getLogger(__name__)
 

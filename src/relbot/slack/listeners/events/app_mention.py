@@ -8,7 +8,7 @@ from typing import Any
 from relbot.slack.account_match import strip_mentions
 from relbot.slack.commands import MAX_QUESTION_CHARS
 from relbot.slack.delivery import Destination
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.flows import deliver_draft, reporting_errors
 from relbot.slack.intent import choose_account
 from relbot.slack.runtime import Runtime

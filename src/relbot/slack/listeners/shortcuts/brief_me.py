@@ -10,7 +10,7 @@ from slack_bolt import Ack
 from relbot.slack.failures import user_message
 from relbot.slack.modals import external_id, fill, open_placeholder
 from relbot.slack.runtime import Runtime
-from relbot.slack.views import BRIEF_CALLBACK, account_picker, notice
+from relbot.slack.view_layouts import BRIEF_CALLBACK, account_picker, notice
 
 TITLE = "Brief me on an account"
 

@@ -10,7 +10,7 @@ from slack_bolt import Ack
 from relbot.slack.failures import user_message
 from relbot.slack.modals import external_id, fill, open_placeholder, pack_message
 from relbot.slack.runtime import Runtime
-from relbot.slack.views import SAVE_CALLBACK, account_picker, notice
+from relbot.slack.view_layouts import SAVE_CALLBACK, account_picker, notice
 
 TITLE = "Save to account history"
 

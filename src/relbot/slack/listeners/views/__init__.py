@@ -7,7 +7,7 @@ from slack_bolt import App
 from relbot.slack.feedback import REASON_CALLBACK
 from relbot.slack.listeners.views import brief_me, feedback_reason, save_message
 from relbot.slack.runtime import Runtime
-from relbot.slack.views import BRIEF_CALLBACK, SAVE_CALLBACK
+from relbot.slack.view_layouts import BRIEF_CALLBACK, SAVE_CALLBACK
 
 
 def register(app: App, rt: Runtime) -> None:

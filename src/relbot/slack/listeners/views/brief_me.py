@@ -8,10 +8,10 @@ from typing import Any
 from slack_bolt import Ack
 
 from relbot.slack.delivery import Destination
-from relbot.slack.drafts import DraftRequest
+from relbot.slack.draft_requests import DraftRequest
 from relbot.slack.flows import deliver_draft, reporting_errors
 from relbot.slack.runtime import Runtime
-from relbot.slack.views import selected_account
+from relbot.slack.view_layouts import selected_account
 
 
 def ack_brief(ack: Ack) -> None:

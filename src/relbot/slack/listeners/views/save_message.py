@@ -13,7 +13,7 @@ from relbot.slack.flows import reporting_errors
 from relbot.slack.modals import unpack_message
 from relbot.slack.runtime import Runtime
 from relbot.slack.sanitize import escape
-from relbot.slack.views import selected_account
+from relbot.slack.view_layouts import selected_account
 
 
 def ack_save(ack: Ack) -> None:

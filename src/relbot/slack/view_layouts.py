@@ -26,7 +26,7 @@ from slack_sdk.models.views import View
 
 from relbot.models import Account
 from relbot.slack.blocks import plain, section
-from relbot.slack.drafts import RequestKind
+from relbot.slack.draft_requests import RequestKind
 from relbot.slack.sanitize import escape
 
 SAVE_CALLBACK = "relbot_save_message"
