@@ -188,3 +188,26 @@ def test_postgres_going_away_is_a_try_again_message_and_the_app_recovers(deploym
         d.postgres.restart()
     d.postgres.wait_until_ready()
     assert ACCOUNT in _ask(d.b, d.slack, "what do we know?", "recovered")
+
+
+def _worker_pids(replica: Replica) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(replica.process.pid)], capture_output=True, text=True).stdout
+    return [int(pid) for pid in found.split()]
+
+
+def test_a_draft_worker_started_while_postgres_is_down_waits_for_it_instead_of_dying(deployment: Deployment) -> None:
+    """The front replaces a dead draft worker; if the database is down then, the new worker must wait for it (each
+    exit would lose what was queued for it), and answer once it is back."""
+    d = deployment
+    d.postgres.stop("fast")
+    try:
+        for pid in _worker_pids(d.b):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(3)  # the watchdog starts a new worker, into the outage
+        assert d.b.process.poll() is None
+    finally:
+        d.postgres.restart()
+    d.postgres.wait_until_ready()
+    assert ACCOUNT in _ask(d.b, d.slack, "what do we know?", "after-outage")
+    log = (d.b.data_dir.parent / "host-b.log").read_text()
+    assert "The draft worker is waiting for its storage to come back" in log

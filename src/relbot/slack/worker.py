@@ -31,6 +31,7 @@ from slack_bolt import App, BoltRequest
 from slack_bolt.lazy_listener import LazyListenerRunner
 
 from relbot.config import Settings
+from relbot.errors import StateUnavailableError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from relbot.services import Services
@@ -40,6 +41,7 @@ Job = tuple[dict[str, Any], str, dict[str, Any]]  # (request body, lazy function
 NICENESS = 10  # background work: under contention the front's acks get ~90% of the CPU
 STOP_TIMEOUT_S = 10.0
 KILL_GRACE_S = 2.0  # past its stop deadline the worker gets this long to exit before it is killed
+UNREACHABLE_RETRY_S = 1.0  # a worker starting while the database is down tries again this often
 TERM_WAIT_S = 30.0  # after a SIGTERM, how long the worker waits for the front's Stop before it stops anyway
 
 
@@ -155,10 +157,11 @@ def worker_main(settings: Settings, queue: Any, threads: int, level: int) -> Non
     if hasattr(os, "nice"):
         os.nice(NICENESS)  # before any thread starts: Linux threads inherit it from their creator
     from relbot.services import build_services
-    from relbot.slack.app import build_worker_app
 
     services = build_services(settings)
-    app = build_worker_app(services)
+    app = _app_when_reachable(services, lambda: bool(terminated))
+    if app is None:
+        return
     _warm_up(services)
     from relbot.slack.backfill import build_backfill, resume_in_background
 
@@ -180,6 +183,27 @@ def worker_main(settings: Settings, queue: Any, threads: int, level: int) -> Non
         pending[future] = None
         future.add_done_callback(lambda done: pending.pop(done, None))
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _app_when_reachable(services: Services, stopping: Callable[[], bool]) -> App | None:
+    """The worker's app, once the state database (and store) can be reached. A worker started during an outage
+    waits for them instead of exiting: the front would only start another into the same outage, and each exit
+    loses the drafts already queued for it. None if the front went away (or signalled) meanwhile."""
+    from relbot.slack.app import build_worker_app
+
+    parent = multiprocessing.parent_process()
+    waiting_since: float | None = None
+    while parent is None or parent.is_alive():
+        try:
+            return build_worker_app(services)
+        except (StateUnavailableError, StoreUnavailableError) as exc:
+            if waiting_since is None:
+                waiting_since = time.monotonic()
+                log.warning("The draft worker is waiting for its storage to come back: %s", type(exc).__name__)
+            if stopping() and time.monotonic() - waiting_since > TERM_WAIT_S:
+                return None
+            time.sleep(UNREACHABLE_RETRY_S)
+    return None
 
 
 def _finish(pool: ThreadPoolExecutor, pending: dict[Future[None], None], *, deadline: float) -> None:
