@@ -4,9 +4,7 @@ renumbered folders, read-only access and the errors an operator sees."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -21,23 +19,10 @@ from relbot.sources.directory import Directory
 from relbot.sources.imap import ImapConnector
 from relbot.sources.models import Change, Page, SourceError
 from tests.support.chroma_server import free_port
-from tests.support.imap_server import DovecotServer, dovecot_bin
+from tests.support.imap_server import DovecotServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PASSWORD_REF = SecretRef(env="RELBOT_TEST_IMAP_PASSWORD")
-
-
-@pytest.fixture(scope="module")
-def dovecot() -> Iterator[DovecotServer]:
-    if dovecot_bin() is None:
-        if os.environ.get("RELBOT_REQUIRE_DOVECOT") == "1":
-            pytest.fail("dovecot is missing (apt install dovecot-imapd) and RELBOT_REQUIRE_DOVECOT=1")
-        pytest.skip("dovecot not installed")
-    server = DovecotServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -98,7 +83,6 @@ def _message(sender: str, to: list[str], subject: str, body: str, *, cc: list[st
         message["Message-ID"] = f"<{uuid.uuid4().hex}@test>"
     message.set_content(body)
     return message.as_bytes()
-
 
 
 def _key_uid(change: Change) -> int:

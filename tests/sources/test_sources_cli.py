@@ -6,31 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from relbot.cli import main
-from tests.support.imap_server import DovecotServer, dovecot_bin
+from tests.support.imap_server import DovecotServer
 from tests.support.salesforce_server import SalesforceServer, make_certificate
 
 ACME_SF = "001000000000001AAA"
-
-
-@pytest.fixture(scope="module")
-def dovecot() -> Iterator[DovecotServer]:
-    if dovecot_bin() is None:
-        if os.environ.get("RELBOT_REQUIRE_DOVECOT") == "1":
-            pytest.fail("dovecot is missing (apt install dovecot-imapd) and RELBOT_REQUIRE_DOVECOT=1")
-        pytest.skip("dovecot not installed")
-    server = DovecotServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _mail(sender: str, to: str, subject: str, body: str, day: int) -> bytes:

@@ -15,14 +15,19 @@ from relbot.sources.models import Connector, SourceError
 CONFIG: TypeAdapter[HubSpotConfig | SalesforceConfig | ImapConfig] = TypeAdapter(SourceConfig)
 
 
+def config_problems(exc: ValidationError) -> str:
+    """ "port: Input should be less than or equal to 65535; …" — never the values (one may be a path to a secret)."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'settings'}: {e['msg']}"
+                     for e in exc.errors(include_input=False))
+
+
 def parse_config(raw: dict[str, Any]) -> HubSpotConfig | SalesforceConfig | ImapConfig:
+    """A stored source's settings; a row that no longer validates is a permanent error of that source."""
     try:
         return CONFIG.validate_python(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'settings'}: {e['msg']}"
-                             for e in exc.errors(include_input=False))
-        raise SourceError(f"this source's settings are not valid ({problems}); remove it and add it again",
-                          permanent=True) from None
+        raise SourceError(f"this source's settings are not valid ({config_problems(exc)}); remove it and add it "
+                          "again", permanent=True) from None
 
 
 def secret_of(config: HubSpotConfig | SalesforceConfig | ImapConfig) -> SecretRef:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from relbot.errors import RelbotError
 from relbot.sources.config import HubSpotConfig, ImapConfig, SalesforceConfig
-from relbot.sources.connectors import CONFIG, parse_config, secret_of
+from relbot.sources.connectors import CONFIG, config_problems, parse_config, secret_of
 from relbot.sources.models import SourceError
 from relbot.store import source_objects, sources
 from relbot.store.database import Database
@@ -38,9 +38,8 @@ def build_config(raw: dict[str, Any]) -> HubSpotConfig | SalesforceConfig | Imap
     try:
         return CONFIG.validate_python(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'settings'}: {e['msg']}"
-                             for e in exc.errors(include_input=False))
-        raise SourceSetupError(f"The {raw.get('type', 'source')} settings are not valid: {problems}.") from None
+        raise SourceSetupError(f"The {raw.get('type', 'source')} settings are not valid: {config_problems(exc)}.") \
+            from None
 
 
 def add_source(db: Database, *, name: str, config: HubSpotConfig | SalesforceConfig | ImapConfig,

@@ -22,6 +22,9 @@ def sync_deps(services: Services) -> SyncDeps:
         return Directory.build(services.state.list_accounts(), services.store.account_records,
                                settings.agency_domains)
 
-    return SyncDeps(db=services.state.db, store_records=services.ingestor.store_records,
-                    delete_records=services.store.delete_records, directory=directory, connect=open_connector,
+    # The record store (and with it the embedder) opens when a page brings records, not when the scheduler is set
+    # up: a sync with nothing new, or a source that fails, never loads the model.
+    return SyncDeps(db=services.state.db, store_records=lambda records: services.ingestor.store_records(records),
+                    delete_records=lambda ids: services.store.delete_records(ids), directory=directory,
+                    connect=open_connector,
                     owner=lease_owner(), poll_every=dt.timedelta(minutes=settings.sources_poll_minutes))
