@@ -132,7 +132,8 @@ def _list(args: argparse.Namespace) -> int:
         print("No sources. `relbot sources add hubspot --token-env HUBSPOT_TOKEN` (or salesforce, imap) adds one.")
     for s in found:
         if s.failures:
-            state = f"failing ({s.failures} in a row: {s.error}); next try {s.next_sync_at:%Y-%m-%d %H:%M} UTC"
+            error = (s.error or "").rstrip(".")
+            state = f"failing ({s.failures} in a row: {error}); next try {s.next_sync_at:%Y-%m-%d %H:%M} UTC"
         else:
             last = f"{s.ok_at:%Y-%m-%d %H:%M} UTC" if s.ok_at else "not yet"
             state = f"ok, last synced {last}"
@@ -162,8 +163,8 @@ def _sync(args: argparse.Namespace) -> int:
             elif o.result == "lost":
                 print(f"{o.name}: stopped after {o.pages} pages (another process took over); it continues there.")
             else:
-                when = f"; next try {o.next_sync_at:%Y-%m-%d %H:%M} UTC" if o.next_sync_at else ""
-                print(f"{o.name}: failed: {o.error}{when}", file=sys.stderr)
+                when = f" Next try {o.next_sync_at:%Y-%m-%d %H:%M} UTC." if o.next_sync_at else ""
+                print(f"{o.name}: failed: {(o.error or '').rstrip('.')}.{when}", file=sys.stderr)
     return 1 if any(o.result in ("failed", "unknown") for o in outcomes) else 0
 
 
@@ -175,7 +176,12 @@ def _unfiled(args: argparse.Namespace) -> int:
         print_json([{"key": k, "summary": s, "seen_at": t} for k, s, t in rows])
         return 0
     if not rows:
-        print(f"Everything '{args.name}' read was filed to an account.")
+        from relbot.store import sources
+
+        row = sources.get(services().state.db, args.name)
+        synced = row is not None and row.ok_at is not None
+        print(f"Everything '{args.name}' read was filed to an account." if synced else
+              f"'{args.name}' has not synced yet (`relbot sources list` says why), so nothing is unfiled.")
     for key, summary, _seen in rows:
         print(f"{key:28} {summary}")
     if rows:
